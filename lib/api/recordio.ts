@@ -6,27 +6,23 @@
 
 import { constants as bufferConstants } from 'node:buffer';
 
-// Error codes live here until they move to the central registry in lib/common/errors.ts.
+import { MesosError, type ErrorCode } from '../common/errors.ts';
+
+// The codes are registered (and documented) in lib/common/errors.ts.
 export const RECORDIO_MALFORMED = 'RECORDIO_MALFORMED';
 export const RECORDIO_EMPTY_RECORD = 'RECORDIO_EMPTY_RECORD';
 export const RECORDIO_TOO_LARGE = 'RECORDIO_TOO_LARGE';
 export const RECORDIO_TRUNCATED = 'RECORDIO_TRUNCATED';
 export const RECORDIO_BAD_JSON = 'RECORDIO_BAD_JSON';
 
-export type RecordIOErrorCode =
-  | typeof RECORDIO_MALFORMED
-  | typeof RECORDIO_EMPTY_RECORD
-  | typeof RECORDIO_TOO_LARGE
-  | typeof RECORDIO_TRUNCATED
-  | typeof RECORDIO_BAD_JSON;
+export type RecordIOErrorCode = Extract<ErrorCode, `RECORDIO_${string}`>;
 
-export class RecordIOError extends Error {
-  readonly code: RecordIOErrorCode;
+export class RecordIOError extends MesosError {
+  declare readonly code: RecordIOErrorCode;
 
   constructor(code: RecordIOErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super(code, message, options);
     this.name = 'RecordIOError';
-    this.code = code;
   }
 }
 

@@ -23,6 +23,8 @@ export const ERRORS = {
   RECORDIO_MALFORMED: { status: 400, exit: 65, doc: 'A RecordIO stream has a malformed record length prefix.' },
   RECORDIO_TOO_LARGE: { status: 413, exit: 65, doc: 'A RecordIO record is longer than the configured maximum record size.' },
   RECORDIO_TRUNCATED: { status: 400, exit: 65, doc: 'A RecordIO stream ended in the middle of a record.' },
+  RECORDIO_EMPTY_RECORD: { status: 400, exit: 65, doc: 'A RecordIO record has length 0 (Mesos never writes one).' },
+  RECORDIO_BAD_JSON: { status: 400, exit: 65, doc: 'A RecordIO record is not valid UTF-8 JSON; the message gives the record index.' },
   INVALID_RESOURCES: { status: 400, exit: 65, doc: 'Resources fail validation or the `--resources` text does not parse.' },
   INVALID_ROLE: { status: 400, exit: 65, doc: 'A role name breaks Mesos\'s role-name rules.' },
   INVALID_FLAG: { status: 400, exit: 64, doc: 'A command-line flag or its value is invalid.' },
