@@ -8,16 +8,30 @@
     {
       "target_name": "mesos_native",
       "sources": [
-        "native/binding/addon.cc"
+        "native/binding/addon.cc",
+        "native/binding/args.cc",
+        "native/binding/cgroups.cc",
+        "native/binding/drf.cc",
+        "native/common/file.cc",
+        "native/cgroups/hierarchy.cc",
+        "native/cgroups/path.cc",
+        "native/drf/quantities.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
-      "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"]
+      "defines": [
+        "NAPI_VERSION=8",
+        "NAPI_CPP_EXCEPTIONS",
+        "MESOS_NATIVE_VERSION=\"<!(node -p \"require('./package.json').version\")\""
+      ]
     },
     {
       "target_name": "mesos-containerizer",
       "type": "executable",
       "sources": [
-        "native/cgroups/containerizer_main.cc"
+        "native/cgroups/containerizer_main.cc",
+        "native/cgroups/containerizer_cli.cc",
+        "native/cgroups/hierarchy.cc",
+        "native/common/file.cc"
       ]
     }
   ]

@@ -11,8 +11,8 @@
 //     optional one (and drops a repeated element), as proto2 does;
 //   - bytes as base64 (kept as canonical padded base64 in memory: the JSON form is what the
 //     master stores and echoes, e.g. status update uuids);
-//   - a single value for a repeated field as a one-element list; an array for a singular field
-//     is an error; maps as objects.
+//   - a single value for a repeated field as a one-element list, nested arrays flattened and
+//     null elements skipped; an array for a singular field is an error; maps as objects.
 // and rejects the rest with a message naming the path: `subscribe.framework_info.name: required`.
 //
 // Encoding (message -> JSON text) emits what Mesos emits: fields in declaration order, set
@@ -116,17 +116,37 @@ function decodeMessage(type: MessageType, json: unknown, path: string, depth: nu
 }
 
 function decodeRepeated(field: Field, raw: unknown, path: string, depth: number): unknown[] {
-  const items = Array.isArray(raw) ? raw : [raw];
   const out: unknown[] = [];
-  for (let i = 0; i < items.length; i++) {
-    const item: unknown = items[i];
-    const itemPath = `${path}[${i}]`;
-    if (item === null || item === undefined) throw invalid(itemPath, 'null is not a valid element');
-    if (Array.isArray(item)) throw invalid(itemPath, 'expected a single value, got an array');
+  let i = 0;
+  for (const item of flattenElements(raw)) {
+    const itemPath = `${path}[${i++}]`;
     const value = decodeValue(field, item, itemPath, depth);
     if (value !== DROPPED) out.push(value);
   }
   return out;
+}
+
+/**
+ * The elements of a repeated field as Mesos's parser sees them: a single value is a one-element
+ * list, nested arrays are flattened, and null elements are skipped (clients send nulls for
+ * absent values everywhere). Iterative, so hostile nesting cannot exhaust the stack.
+ */
+function* flattenElements(raw: unknown): Generator<unknown> {
+  if (!Array.isArray(raw)) {
+    yield raw;
+    return;
+  }
+  const stack: { list: unknown[]; next: number }[] = [{ list: raw, next: 0 }];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!;
+    if (top.next >= top.list.length) {
+      stack.pop();
+      continue;
+    }
+    const item = top.list[top.next++];
+    if (Array.isArray(item)) stack.push({ list: item, next: 0 });
+    else if (item !== null && item !== undefined) yield item;
+  }
 }
 
 function decodeMap(field: Field, raw: unknown, path: string, depth: number): Record<string, unknown> {
@@ -136,7 +156,8 @@ function decodeMap(field: Field, raw: unknown, path: string, depth: number): Rec
     const itemPath = `${path}[${JSON.stringify(truncate(key))}]`;
     // Map keys are strings in JSON; a numeric or bool key must parse as its key type.
     decodeScalar(field.mapKey!, key, itemPath);
-    if (item === null || item === undefined) throw invalid(itemPath, 'null is not a valid map value');
+    // A null map value means the entry is unset, as a null field does.
+    if (item === null || item === undefined) continue;
     const value = decodeValue(field, item, itemPath, depth);
     if (value !== DROPPED) setOwn(out, key, value);
   }
@@ -176,9 +197,21 @@ const INT_RANGES: Partial<Record<ScalarType, readonly [bigint, bigint]>> = {
   fixed64: [0n, 2n ** 64n - 1n],
 };
 
-const DECIMAL_RE = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+// Written so that no input makes these backtrack more than linearly: `\d+\.?\d*` would be
+// quadratic on a long run of digits followed by junk.
+const DECIMAL_RE = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 const INTEGER_RE = /^[+-]?\d+$/;
-const BASE64_RE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}(?:==)?|[A-Za-z0-9+/]{3}=?)?$/;
+// Base64: quads, then an optional 2- or 3-character tail, padded or not. Checked by length
+// rather than with a repeated-group regex, which overflows the regex stack on a few MB.
+const BASE64_CHARS_RE = /^[A-Za-z0-9+/]*(={0,2})$/;
+
+function isBase64(s: string): boolean {
+  const m = BASE64_CHARS_RE.exec(s);
+  if (!m) return false;
+  const pad = m[1]!.length;
+  const body = s.length - pad;
+  return pad === 0 ? body % 4 !== 1 : body % 4 === 4 - pad;
+}
 
 function decodeScalar(type: ScalarType, raw: unknown, path: string): unknown {
   switch (type) {
@@ -187,7 +220,7 @@ function decodeScalar(type: ScalarType, raw: unknown, path: string): unknown {
       return raw;
     case 'bytes': {
       if (typeof raw !== 'string') throw invalid(path, `expected base64 bytes (a string), got ${describe(raw)}`);
-      if (!BASE64_RE.test(raw)) throw invalid(path, 'invalid base64');
+      if (!isBase64(raw)) throw invalid(path, 'invalid base64');
       return Buffer.from(raw, 'base64').toString('base64');
     }
     case 'bool':
@@ -225,6 +258,8 @@ function decodeInteger(type: ScalarType, raw: unknown, path: string): number {
     big = BigInt(raw);
   } else if (typeof raw === 'string') {
     if (INTEGER_RE.test(raw)) {
+      // Over 20 significant digits is out of every range; BigInt() is superlinear on long input.
+      if (raw.replace(/^[+-]?0*/, '').length > 20) throw invalid(path, `integer out of range for ${type}`);
       big = BigInt(raw);
     } else if (DECIMAL_RE.test(raw) && Number.isInteger(Number(raw)) && Number.isFinite(Number(raw))) {
       big = BigInt(Number(raw)); // "1e3"

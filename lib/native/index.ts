@@ -1,0 +1,146 @@
+// The one loader of the native addon (build/Release/mesos_native.node, built from native/ by
+// binding.gyp) and its typed surface. Nothing else in the package requires the addon: other
+// modules import the functions below, and the raw native handle never leaves this file.
+//
+// The addon is loaded on first use, not on import, so that modules which merely import this one
+// (and tests of the TypeScript reference allocator) work on a checkout whose addon is not built.
+
+import { accessSync, constants, existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { MesosError } from '../common/errors.ts';
+
+/** How the host's cgroup hierarchies are mounted (see native/cgroups/hierarchy.h). */
+export type CgroupsMode =
+  /** Only cgroups v1 controller hierarchies. */
+  | 'v1'
+  /** Only the unified cgroup2 hierarchy carries controllers. */
+  | 'v2'
+  /** v1 controller hierarchies plus a cgroup2 mount; the controllers are the v1 ones. */
+  | 'hybrid';
+
+export interface CgroupsLayout {
+  readonly mode: CgroupsMode;
+  /** v1 controller name (`cpu`, `memory`, `freezer`, ...) -> mount point. Co-mounted controllers share one. */
+  readonly v1: Readonly<Record<string, string>>;
+  /** Mount point of the cgroup2 hierarchy, if one is mounted. */
+  readonly v2?: string;
+}
+
+/** The `code` of every error detectCgroups throws. */
+export const CGROUPS_DETECT_FAILED = 'CGROUPS_DETECT_FAILED';
+
+export interface CgroupsDetectError extends Error {
+  readonly code: typeof CGROUPS_DETECT_FAILED;
+  /** The positive C errno (compare with `os.constants.errno`), present when a system call failed. */
+  readonly errno?: number;
+  /** The system call that failed (`open`, `read`, ...), present with errno. */
+  readonly syscall?: string;
+  /** The file at fault (the mountinfo file), when there is one. */
+  readonly path?: string;
+}
+
+export function isCgroupsDetectError(error: unknown): error is CgroupsDetectError {
+  return error instanceof Error && (error as { code?: unknown }).code === CGROUPS_DETECT_FAILED;
+}
+
+/** The addon's exports, exactly as native/binding registers them. Private to this file. */
+interface NativeAddon {
+  version(): string;
+  detectCgroups(mountinfoPath?: string): CgroupsLayout;
+  dominantShares(allocated: Float64Array, total: Float64Array, excluded: Uint8Array, weights: Float64Array): Float64Array;
+}
+
+/**
+ * The package root: the nearest directory above this file that holds binding.gyp. Walking up
+ * (instead of a fixed `../..`) keeps working if this file is ever compiled into another tree.
+ */
+function findPackageRoot(): string {
+  const start = dirname(fileURLToPath(import.meta.url));
+  for (let dir = start; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'binding.gyp'))) return dir;
+    if (dirname(dir) === dir) {
+      throw new MesosError('NATIVE_LOAD_FAILED', `mesos-ts: no binding.gyp found in ${start} or any directory above it`);
+    }
+  }
+}
+
+let packageRoot: string | undefined;
+function root(): string {
+  packageRoot ??= findPackageRoot();
+  return packageRoot;
+}
+
+let addon: NativeAddon | undefined;
+function native(): NativeAddon {
+  if (addon === undefined) {
+    // node-gyp-build is CommonJS; it picks build/Release (or a matching prebuild) under root.
+    const require = createRequire(import.meta.url);
+    const nodeGypBuild = require('node-gyp-build') as (dir: string) => unknown;
+    try {
+      addon = nodeGypBuild(root()) as NativeAddon;
+    } catch (cause) {
+      throw new MesosError(
+        'NATIVE_LOAD_FAILED',
+        `mesos-ts: cannot load the native addon from ${root()} (build it with \`npm run build:native\`): ${
+          cause instanceof Error ? cause.message : String(cause)
+        }`,
+        { cause },
+      );
+    }
+  }
+  return addon;
+}
+
+/** The package version the loaded addon was built from; differs from package.json when build/ is stale. */
+export function nativeVersion(): string {
+  return native().version();
+}
+
+/**
+ * The host's cgroup layout. Without an argument it reads /proc/self/mountinfo once per process
+ * and answers from that; with a path it parses that file (in the kernel's mountinfo format) on
+ * every call. Throws a CgroupsDetectError when the file cannot be read, a line is malformed, or
+ * no cgroup hierarchy is mounted.
+ */
+export function detectCgroups(mountinfoPath?: string): CgroupsLayout {
+  return mountinfoPath === undefined ? native().detectCgroups() : native().detectCgroups(mountinfoPath);
+}
+
+/**
+ * Weighted DRF dominant shares for a batch of clients, computed natively in the fixed-point
+ * arithmetic of the allocator (amounts rounded to thousandths).
+ *
+ * With `names = total.length` and `clients = weights.length`: `allocated` holds clients x names
+ * amounts, row-major (client c's amount of name n at `c * names + n`); `excluded` one flag per
+ * name (non-zero: not counted in shares); `weights` one positive weight per client. Returns one
+ * share per client: the max over counted names with a non-zero total of allocated / total,
+ * divided by the client's weight.
+ *
+ * Throws TypeError for a missing argument or a wrong array type, RangeError for mismatched
+ * lengths, amounts that are negative, not finite or above ~9.2e15, and weights that are not > 0.
+ */
+export function dominantShares(
+  allocated: Float64Array,
+  total: Float64Array,
+  excluded: Uint8Array,
+  weights: Float64Array,
+): Float64Array {
+  return native().dominantShares(allocated, total, excluded, weights);
+}
+
+/**
+ * The absolute path of the mesos-containerizer executable that binding.gyp builds next to the
+ * addon. Throws if it is missing or not executable, naming the path and the command that builds it.
+ */
+export function containerizerPath(): string {
+  const path = join(root(), 'build', 'Release', 'mesos-containerizer');
+  try {
+    accessSync(path, constants.X_OK);
+  } catch (cause) {
+    const problem = existsSync(path) ? 'is not executable' : 'does not exist';
+    throw new MesosError('NATIVE_LOAD_FAILED', `mesos-ts: ${path} ${problem} (build it with \`npm run build:native\`)`, { cause });
+  }
+  return path;
+}

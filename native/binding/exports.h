@@ -1,0 +1,15 @@
+// The JS surface of the addon, one registration function per area. Each adds its functions to
+// `exports` under their JS names; grep for `exports.Set("` to list every JS-callable function.
+#pragma once
+
+#include <napi.h>
+
+namespace mesos::binding {
+
+// detectCgroups(mountinfoPath?: string): { mode, v1, v2? }
+void registerCgroups(Napi::Env env, Napi::Object exports);
+
+// dominantShares(allocated, total, excluded, weights): Float64Array
+void registerDrf(Napi::Env env, Napi::Object exports);
+
+}  // namespace mesos::binding

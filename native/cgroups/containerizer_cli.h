@@ -1,0 +1,23 @@
+// The command line of mesos-containerizer, separate from main() so that it is unit-tested
+// without spawning a process.
+//
+// Exit statuses: 0 success, 1 the command failed, 2 usage error (unknown command or flag), the
+// convention of most Unix tools and the one the agent relies on to tell a bug in how it invoked
+// the launcher from a failure of the container.
+#pragma once
+
+#include <ostream>
+#include <span>
+#include <string_view>
+
+namespace mesos::cgroups {
+
+inline constexpr int kExitSuccess = 0;
+inline constexpr int kExitFailure = 1;
+inline constexpr int kExitUsage = 2;
+
+// Runs the command named by `args` (argv without the program name), writing results to `out` and
+// diagnostics to `err`, and returns the exit status.
+int runContainerizer(std::span<const std::string_view> args, std::ostream& out, std::ostream& err);
+
+}  // namespace mesos::cgroups
