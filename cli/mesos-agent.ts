@@ -1,12 +1,10 @@
-// mesos-agent: runs tasks on this host. Flags use Mesos's names and duration format.
-import { Command, Option } from 'commander';
+// mesos-agent: runs tasks on this host. Flags use Mesos's names, duration format and boolean forms.
+import { Option } from 'commander';
 import { MesosError } from '../lib/common/errors.ts';
-import { parseDuration } from '../lib/common/duration.ts';
+import { MesosCommand } from '../lib/common/flags.ts';
 import { runCli } from './run.ts';
 
-const duration = (v: string) => (parseDuration(v), v);
-
-const program = new Command('mesos-agent')
+const program = new MesosCommand('mesos-agent')
   .description('Runs a mesos-ts agent: registers with a master and runs tasks in cgroups and namespaces.')
   .option('--master <host:port>', 'the master to register with')
   .option('--ip <ip>', 'IP address to listen on', '0.0.0.0')
@@ -18,10 +16,10 @@ const program = new Command('mesos-agent')
   .option('--attributes <spec>', 'attributes, e.g. "rack:r1;zone:a"')
   .option('--isolation <list>', 'isolators, e.g. "cgroups/cpu,cgroups/mem,namespaces/pid" (default: what the host supports)')
   .option('--cgroups_root <name>', 'name of the agent\'s cgroup under each hierarchy', 'mesos')
-  .option('--cgroups_enable_cfs', 'enforce CPU limits with CFS quota', false)
-  .option('--executor_shutdown_grace_period <duration>', 'time an executor has to exit after SHUTDOWN', duration, '5secs')
+  .booleanFlag('cgroups_enable_cfs', 'enforce CPU limits with CFS quota', false)
+  .durationFlag('executor_shutdown_grace_period', 'time an executor has to exit after SHUTDOWN', '5secs')
   .addOption(new Option('--recover <mode>', 'what to do with running tasks on restart').choices(['reconnect', 'cleanup']).default('reconnect'))
-  .option('--no-strict', 'continue past recovery errors')
+  .booleanFlag('strict', 'treat every recovery error as fatal (--no-strict: recover what can be recovered)', true)
   .addHelpText('after', '\nExample:\n  mesos-agent --master=127.0.0.1:5050 --work_dir=/var/lib/mesos-agent\n')
   .action(() => {
     throw new MesosError('NOT_IMPLEMENTED', 'the agent is not built yet (issue 6); `--help` lists its flags');

@@ -1,8 +1,8 @@
 // The one place where a CLI error becomes a message and an exit code. Commands throw; nothing
-// below this calls process.exit.
+// below this calls process.exit. Exit codes come from the error registry (lib/common/errors.ts).
 
 import { CommanderError, type Command } from 'commander';
-import { exitCode, isMesosError } from '../lib/common/errors.ts';
+import { MesosError, exitCode, isMesosError } from '../lib/common/errors.ts';
 
 export async function runCli(program: Command, argv: readonly string[] = process.argv): Promise<void> {
   // `mesosctl ... | head` closes the pipe early; that is the reader's choice, not an error.
@@ -18,12 +18,17 @@ export async function runCli(program: Command, argv: readonly string[] = process
     await program.parseAsync(argv as string[]);
   } catch (err) {
     if (err instanceof CommanderError) {
-      // --help and --version end here with exit code 0; usage errors were printed by commander.
-      process.exitCode = err.exitCode === 0 ? 0 : 64;
+      // --help ends here with exit code 0. Usage errors (unknown option, missing value) were
+      // printed by commander; they exit as any invalid flag does.
+      process.exitCode = err.exitCode === 0 ? 0 : exitCode(new MesosError('INVALID_FLAG', err.message, { cause: err }));
       return;
     }
-    const message = err instanceof Error ? err.message : String(err);
-    process.stderr.write(`${program.name()}: ${message}\n`);
+    // One line per failure: a message quoting a multi-line cause (node-gyp-build's "No native
+    // build was found ...\n    loaded from: ...") is joined, and one that already starts with the
+    // program's name (`mesos-ts: cannot load ...`) is not prefixed twice.
+    const message = (err instanceof Error ? err.message : String(err)).trim().replace(/\s*\n\s*/g, ' ');
+    const prefix = `${program.name()}: `;
+    process.stderr.write(`${message.startsWith(prefix) ? '' : prefix}${message}\n`);
     if (!isMesosError(err) && process.env.MESOS_TS_DEBUG) console.error(err);
     process.exitCode = exitCode(err);
   }

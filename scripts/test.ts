@@ -1,16 +1,37 @@
 // `npm test`: the type check, the generated-types check, the C++ unit tests and every uvu suite
-// under test/, each in its own process. It ends with one line, `N passed, N failed`, counting
-// test cases (C++ and uvu) plus the two checks. Arguments filter suites by substring:
-// `npm test -- codec recordio`.
+// under test/, each in its own process. It ends with the reasons suites gave for skipping tests,
+// then one line, `N passed, N failed`, counting test cases (C++ and uvu) plus the two checks.
+// Arguments filter suites by substring: `npm test -- codec recordio`; a filter that selects
+// nothing is an error, so a typo cannot pass for a green run.
 
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const filters = process.argv.slice(2);
+
+// Node's headers for node-gyp (the C++ tests and the addon): an explicit npm_config_nodedir wins;
+// otherwise Node's own install prefix (/usr for /usr/bin/node), so that nothing is downloaded.
+const nodedir = process.env.npm_config_nodedir || resolve(process.execPath, '../..');
+
+/**
+ * Lines in which a suite says why it skipped something: uvu suites print `# skip: <reason>`, the
+ * native Makefile `## sanitizer build skipped: <reason>`. Matched case-insensitively; the leading
+ * `#` keeps uvu's own `Skipped: 0` summary out.
+ */
+const SKIP_LINE = /^\s*#+\s*(?:skip|.*\bskipped\b)/i;
+
+/** The skip reasons in a suite's output, trimmed, in order. */
+export function skipReasons(output: string): string[] {
+  return output.split('\n').filter((line) => SKIP_LINE.test(line)).map((line) => line.trim());
+}
+
+/** The filters that select none of `names` (a filter selects the names that contain it). */
+export function unmatchedFilters(filters: readonly string[], names: readonly string[]): string[] {
+  return filters.filter((filter) => !names.some((name) => name.includes(filter)));
+}
 
 interface Outcome {
   name: string;
@@ -25,7 +46,7 @@ function run(name: string, cmd: string, args: string[], env: NodeJS.ProcessEnv =
   return new Promise((resolve) => {
     const child = spawn(cmd, args, {
       cwd: root,
-      env: { ...process.env, npm_config_nodedir: process.env.npm_config_nodedir ?? '/usr', ...env },
+      env: { ...process.env, npm_config_nodedir: nodedir, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -107,27 +128,40 @@ async function pool<T>(tasks: (() => Promise<T>)[], limit: number, onDone: (t: T
 function report(o: Outcome): void {
   const skipped = o.skipped > 0 ? `, ${o.skipped} skipped` : '';
   console.log(`${o.ok ? 'ok  ' : 'FAIL'} ${o.name}: ${o.passed} passed, ${o.failed} failed${skipped}`);
-  // Suites print skip reasons on purpose; show them even when the suite passed.
-  if (o.ok) {
-    for (const line of o.output.split('\n')) if (/^\s*(skip|SKIP)/.test(line)) console.log(`     ${line.trim()}`);
-  } else {
-    console.log(o.output.replace(/^/gm, '     '));
+  // Skip reasons are gathered in the summary; a failed suite shows everything it printed.
+  if (!o.ok) console.log(o.output.replace(/^/gm, '     '));
+}
+
+async function main(filters: readonly string[]): Promise<number> {
+  const wanted = (name: string) => filters.length === 0 || filters.some((f) => name.includes(f));
+  const candidates: [name: string, task: () => Promise<Outcome>][] = [
+    ['typecheck', () => check('typecheck (tsc --strict)', process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'])],
+    ['types', () => check('generated types are current', process.execPath, ['--import', 'tsx', 'scripts/gen-types.ts', '--check'])],
+    ['native', nativeTests],
+    ...findSuites(join(root, 'test')).map((suite): [string, () => Promise<Outcome>] => [relative(root, suite), () => uvuSuite(suite)]),
+  ];
+  const unmatched = unmatchedFilters(filters, candidates.map(([name]) => name));
+  if (unmatched.length > 0) {
+    console.error(
+      `npm test: ${unmatched.map((f) => `'${f}'`).join(', ')} selects no suite. Filters match 'typecheck', 'types', ` +
+        `'native' and paths of test files, e.g. 'codec' or 'test/unit/api'.`,
+    );
+    return 1;
   }
+  const tasks = candidates.filter(([name]) => wanted(name)).map(([, task]) => task);
+
+  const outcomes = await pool(tasks, Math.max(2, availableParallelism()), report);
+  const passed = outcomes.reduce((n, o) => n + o.passed, 0);
+  const failed = outcomes.reduce((n, o) => n + o.failed, 0);
+  const skipped = outcomes.reduce((n, o) => n + o.skipped, 0);
+  const reasons = outcomes.flatMap((o) => skipReasons(o.output).map((reason) => `  ${o.name}: ${reason}`));
+  if (reasons.length > 0) console.log(['Skipped, as the suites report:', ...reasons].join('\n'));
+  if (skipped > 0) console.log(`${skipped} skipped`);
+  console.log(`${passed} passed, ${failed} failed`);
+  return failed > 0 || outcomes.some((o) => !o.ok) ? 1 : 0;
 }
 
-const wanted = (name: string) => filters.length === 0 || filters.some((f) => name.includes(f));
-const tasks: (() => Promise<Outcome>)[] = [];
-if (wanted('typecheck')) tasks.push(() => check('typecheck (tsc --strict)', process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json']));
-if (wanted('types')) tasks.push(() => check('generated types are current', process.execPath, ['--import', 'tsx', 'scripts/gen-types.ts', '--check']));
-if (wanted('native')) tasks.push(nativeTests);
-for (const suite of findSuites(join(root, 'test'))) {
-  if (wanted(relative(root, suite))) tasks.push(() => uvuSuite(suite));
+// Run only when executed (`node --import tsx scripts/test.ts`), not when a test imports the helpers.
+if (resolve(process.argv[1] ?? '') === fileURLToPath(import.meta.url)) {
+  process.exitCode = await main(process.argv.slice(2));
 }
-
-const outcomes = await pool(tasks, Math.max(2, availableParallelism()), report);
-const passed = outcomes.reduce((n, o) => n + o.passed, 0);
-const failed = outcomes.reduce((n, o) => n + o.failed, 0);
-const skipped = outcomes.reduce((n, o) => n + o.skipped, 0);
-if (skipped > 0) console.log(`${skipped} skipped`);
-console.log(`${passed} passed, ${failed} failed`);
-process.exitCode = failed > 0 || outcomes.some((o) => !o.ok) ? 1 : 0;

@@ -15,16 +15,26 @@
 //     null elements skipped; an array for a singular field is an error; maps as objects.
 // and rejects the rest with a message naming the path: `subscribe.framework_info.name: required`.
 //
+// Where we deliberately differ from Mesos's parser:
+//   - an integer field given a fraction (`1.5`) or a value outside its type's range is rejected;
+//     Mesos truncates the fraction and wraps the value into range;
+//   - a double also accepts the strings "inf" and "-inf" (besides "Infinity" and "-Infinity");
+//   - a null map value is skipped as unset; Mesos adds an entry for it, which then fails the
+//     required-field check when the value is a message.
+//
 // Encoding (message -> JSON text) emits what Mesos emits: fields in declaration order, set
 // fields plus unset optional fields that declare a default and are not deprecated, enum names,
 // int64 as JSON numbers, doubles in shortest form with `.0` on integral values, empty messages
 // as `{}`. Two choices of ours, made for client libraries (section 12): non-ASCII characters are
-// written as \uXXXX escapes so byte and character lengths agree, and non-finite doubles are
-// written as the strings "Infinity", "-Infinity" and "NaN" (Mesos's older JSON path does this;
-// its jsonify path writes bare tokens that no JSON parser accepts). Mesos reads the strings back.
+// written as \uXXXX escapes so byte and character lengths agree, and infinite doubles are written
+// as the strings "Infinity" and "-Infinity" (Mesos's older JSON path does this; its jsonify path
+// writes bare tokens that no JSON parser accepts), which Mesos and our decoder read back. A NaN
+// double has no form that either reads back, so encoding one is an INTERNAL error naming the field:
+// it is a bug in the caller, and refusing it keeps us from emitting JSON nobody can decode.
 
 import { MesosError } from '../common/errors.ts';
 import type { MessageTypes } from '../types/registry.ts';
+import { isDecimal, isInteger, significantDigits, truncate } from './numbers.ts';
 import { schema } from './schema/index.ts';
 import type { EnumType, Field, MessageType, ScalarType } from './schema/registry.ts';
 
@@ -47,10 +57,6 @@ function describe(value: unknown): string {
   if (typeof value === 'object') return 'an object';
   if (typeof value === 'string') return `the string ${JSON.stringify(truncate(value))}`;
   return `${typeof value} ${String(value)}`;
-}
-
-function truncate(s: string): string {
-  return s.length > 40 ? `${s.slice(0, 40)}...` : s;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -197,10 +203,6 @@ const INT_RANGES: Partial<Record<ScalarType, readonly [bigint, bigint]>> = {
   fixed64: [0n, 2n ** 64n - 1n],
 };
 
-// Written so that no input makes these backtrack more than linearly: `\d+\.?\d*` would be
-// quadratic on a long run of digits followed by junk.
-const DECIMAL_RE = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
-const INTEGER_RE = /^[+-]?\d+$/;
 // Base64: quads, then an optional 2- or 3-character tail, padded or not. Checked by length
 // rather than with a repeated-group regex, which overflows the regex stack on a few MB.
 const BASE64_CHARS_RE = /^[A-Za-z0-9+/]*(={0,2})$/;
@@ -243,7 +245,7 @@ function decodeDouble(raw: unknown, path: string): number {
   } else if (typeof raw === 'string') {
     if (raw === 'Infinity' || raw === 'inf') return Infinity;
     if (raw === '-Infinity' || raw === '-inf') return -Infinity;
-    if (!DECIMAL_RE.test(raw)) throw invalid(path, `expected a number, got ${describe(raw)}`);
+    if (!isDecimal(raw)) throw invalid(path, `expected a number, got ${describe(raw)}`);
     n = Number(raw);
   } else {
     throw invalid(path, `expected a number, got ${describe(raw)}`);
@@ -257,11 +259,11 @@ function decodeInteger(type: ScalarType, raw: unknown, path: string): number {
     if (!Number.isFinite(raw) || !Number.isInteger(raw)) throw invalid(path, `expected an integer, got ${describe(raw)}`);
     big = BigInt(raw);
   } else if (typeof raw === 'string') {
-    if (INTEGER_RE.test(raw)) {
+    if (isInteger(raw)) {
       // Over 20 significant digits is out of every range; BigInt() is superlinear on long input.
-      if (raw.replace(/^[+-]?0*/, '').length > 20) throw invalid(path, `integer out of range for ${type}`);
+      if (significantDigits(raw) > 20) throw invalid(path, `integer out of range for ${type}`);
       big = BigInt(raw);
-    } else if (DECIMAL_RE.test(raw) && Number.isInteger(Number(raw)) && Number.isFinite(Number(raw))) {
+    } else if (isDecimal(raw) && Number.isInteger(Number(raw)) && Number.isFinite(Number(raw))) {
       big = BigInt(Number(raw)); // "1e3"
     } else {
       throw invalid(path, `expected an integer, got ${describe(raw)}`);
@@ -347,6 +349,7 @@ function writeScalar(type: ScalarType, value: unknown, path: string): string {
     case 'double':
     case 'float':
       if (typeof value !== 'number') throw new MesosError('INTERNAL', `cannot encode ${path}: expected a number`);
+      if (Number.isNaN(value)) throw nanError(path);
       return formatDouble(value);
     default:
       if (typeof value !== 'number' || !Number.isInteger(value)) {
@@ -356,13 +359,17 @@ function writeScalar(type: ScalarType, value: unknown, path: string): string {
   }
 }
 
+function nanError(path: string): MesosError {
+  return new MesosError('INTERNAL', `cannot encode ${path}: NaN has no JSON form that Mesos reads back`);
+}
+
 /**
  * Doubles as Mesos writes them: the shortest form that reads back to the same value, with `.0`
  * on integral values. Worked examples: 15 -> "15.0", 0.1 -> "0.1", 1e21 -> "1e21",
- * -0 -> "-0.0", Infinity -> "\"Infinity\"".
+ * -0 -> "-0.0", Infinity -> "\"Infinity\"". NaN throws an INTERNAL MesosError (see the header).
  */
 export function formatDouble(n: number): string {
-  if (Number.isNaN(n)) return '"NaN"';
+  if (Number.isNaN(n)) throw nanError('a double');
   if (n === Infinity) return '"Infinity"';
   if (n === -Infinity) return '"-Infinity"';
   if (Object.is(n, -0)) return '-0.0';

@@ -39,6 +39,13 @@ export const DEFAULT_MAX_RECORD_SIZE = 64 * 1024 * 1024;
  */
 const MAX_PREFIX_DIGITS = 20;
 
+/**
+ * The smallest buffer allocated for a record's data. Pieces of a record are copied into one buffer
+ * that doubles as they arrive, so a record sent one byte at a time costs a few dozen allocations
+ * (256 B, 512 B, ...) rather than one object per byte.
+ */
+const MIN_RECORD_BUFFER = 256;
+
 const NEWLINE = 0x0a;
 const DIGIT_0 = 0x30;
 const DIGIT_9 = 0x39;
@@ -78,11 +85,14 @@ export function encodeRecords(records: Iterable<string | Uint8Array>): Buffer {
  * Incremental RecordIO decoder. Feed it chunks with `push()`, which returns the records each chunk
  * completes, and call `end()` when the stream ends.
  *
- * Memory is bounded by maxRecordSize: a length prefix is held as at most 20 digits, and record data
- * is kept as a list of views into the pushed chunks, copied once into a fresh Buffer when the record
- * completes. Nothing is allocated from a declared length before its bytes arrive. Because pending
- * data are views, callers must not reuse a chunk's memory after pushing it (Node streams never do).
- * Returned records never alias the pushed chunks.
+ * Memory is bounded by maxRecordSize: a length prefix is held as at most 20 digits, and the data of
+ * a record in progress are copied into one buffer that at least doubles when it grows, capped at the
+ * declared length and at twice the bytes received so far. So a hostile peer that declares 64 MiB and
+ * sends 3 bytes costs 256 bytes, and one that sends a record one byte per chunk costs about the
+ * record's size, not an object per byte. A record that arrives within one chunk is copied once; the
+ * growth of one spread over many chunks copies less than twice its size more. In exchange the
+ * decoder keeps no reference to pushed chunks: callers may reuse them, and returned records never
+ * alias them.
  *
  * After any error the decoder is poisoned: every later `push()` or `end()` throws the same error,
  * because the position of the next record boundary is no longer known.
@@ -96,9 +106,10 @@ export class RecordIODecoder {
   #prefixDigits = '';
   // Declared length of the record being read, or -1 while reading a prefix.
   #recordLength = -1;
-  // Data received so far for the current record. Invariant: #pendingBytes equals the sum of the
-  // parts' lengths and is less than #recordLength.
-  #pendingParts: Uint8Array[] = [];
+  // Data received so far for the current record: the first #pendingBytes bytes of #pendingBuffer.
+  // Invariants: #pendingBytes < #recordLength while a record is in progress, and
+  // #pendingBuffer.length <= min(#recordLength, max(2 * #pendingBytes, MIN_RECORD_BUFFER)).
+  #pendingBuffer: Buffer | undefined;
   #pendingBytes = 0;
   #error: RecordIOError | undefined;
   #ended = false;
@@ -111,6 +122,14 @@ export class RecordIODecoder {
       );
     }
     this.maxRecordSize = max;
+  }
+
+  /**
+   * Bytes allocated for the record in progress (0 between records): never more than its declared
+   * length, nor more than twice the bytes received for it (or 256). For tests and metrics.
+   */
+  get pendingCapacity(): number {
+    return this.#pendingBuffer?.length ?? 0;
   }
 
   push(chunk: Uint8Array): Buffer[] {
@@ -152,18 +171,33 @@ export class RecordIODecoder {
         continue;
       }
       const take = Math.min(this.#recordLength - this.#pendingBytes, chunk.length - i);
-      this.#pendingParts.push(chunk.subarray(i, i + take));
-      this.#pendingBytes += take;
+      this.#append(chunk.subarray(i, i + take));
       i += take;
       if (this.#pendingBytes === this.#recordLength) {
-        records.push(Buffer.concat(this.#pendingParts, this.#recordLength));
-        this.#pendingParts = [];
+        // The buffer is exactly the record: it grew to hold #recordLength bytes and never beyond.
+        records.push(this.#pendingBuffer!);
+        this.#pendingBuffer = undefined;
         this.#pendingBytes = 0;
         this.#recordLength = -1;
       }
     }
     this.#streamOffset += chunk.length;
     return records;
+  }
+
+  // Copies a piece of the current record into #pendingBuffer, growing it first if it is full.
+  #append(piece: Uint8Array): void {
+    const needed = this.#pendingBytes + piece.length;
+    if (this.#pendingBuffer === undefined || needed > this.#pendingBuffer.length) {
+      // Doubling keeps the total copying linear in the record's size; the cap at the declared
+      // length means the last growth lands exactly on it.
+      const capacity = Math.min(this.#recordLength, Math.max(needed, 2 * this.#pendingBytes, MIN_RECORD_BUFFER));
+      const grown = Buffer.allocUnsafe(capacity);
+      if (this.#pendingBuffer !== undefined) grown.set(this.#pendingBuffer.subarray(0, this.#pendingBytes));
+      this.#pendingBuffer = grown;
+    }
+    this.#pendingBuffer.set(piece, this.#pendingBytes);
+    this.#pendingBytes = needed;
   }
 
   // Reads prefix bytes from chunk[start...]; returns the index after the last byte consumed. Sets

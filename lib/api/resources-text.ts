@@ -6,11 +6,13 @@
 // token; `parseResourcesOrThrow` is for callers that turn that into a MesosError.
 
 import { MesosError } from '../common/errors.ts';
-import { fail, ok } from './roles.ts';
-import type { Result } from './roles.ts';
+import { fail, ok } from '../common/result.ts';
+import type { Result } from '../common/result.ts';
+import { numifyDouble, numifyUnsigned, truncate } from './numbers.ts';
 import {
   MAX_SCALAR,
   Resources,
+  compareCodeUnits,
   fromFixedPoint,
   isDynamicallyReserved,
   isPersistentVolume,
@@ -34,47 +36,21 @@ export type Value =
   | { type: 'SET'; set: { item: string[] } }
   | { type: 'TEXT'; text: { value: string } };
 
-// What `boost::lexical_cast<double>` accepts: a decimal with optional sign, fraction and exponent,
-// or nan/inf/infinity in any case. `numify` adds hexadecimal integers (`0x1f`, `-0x1f`).
-const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-const NON_FINITE = /^([+-]?)(nan|inf|infinity)$/i;
-const HEXADECIMAL = /^([+-]?)0[xX]([0-9a-fA-F]+)$/;
-
-// What `numify<uint64_t>` accepts for a range bound; `-` is a separator there, so no sign but `+`.
-const UNSIGNED = /^\+?\d+$/;
-const UNSIGNED_HEXADECIMAL = /^0[xX][0-9a-fA-F]+$/;
-
-function parseDouble(text: string): number | undefined {
-  if (DECIMAL.test(text)) return Number(text);
-  const special = NON_FINITE.exec(text);
-  if (special !== null) {
-    const magnitude = special[2]!.toLowerCase() === 'nan' ? Number.NaN : Number.POSITIVE_INFINITY;
-    return special[1] === '-' ? -magnitude : magnitude;
-  }
-  const hex = HEXADECIMAL.exec(text);
-  if (hex !== null) {
-    const magnitude = Number.parseInt(hex[2]!, 16);
-    return hex[1] === '-' ? -magnitude : magnitude;
-  }
-  return undefined;
-}
-
-function parseRangeBound(text: string): number | undefined {
-  if (!UNSIGNED.test(text) && !UNSIGNED_HEXADECIMAL.test(text)) return undefined;
-  const value = Number(text);
-  // Mesos bounds are uint64; ours must stay exact JavaScript integers.
-  return Number.isSafeInteger(value) ? value : undefined;
-}
-
 // Like stout's `strings::tokenize`: splits on any of the delimiter characters and drops empty
 // tokens, so `a;;b;` is `["a", "b"]`.
 function tokenize(text: string, delimiters: string): string[] {
   return text.split(new RegExp(`[${delimiters.replace(/[\]\\^-]/g, '\\$&')}]`)).filter((token) => token !== '');
 }
 
-// Like stout's `strings::trim` with its default set: space, tab, newline, carriage return.
+// Like stout's `strings::trim` with its default set: space, tab, newline, carriage return. A loop,
+// not `/[ \t\n\r]+$/`, which is quadratic on a long run of spaces followed by anything else.
 function trim(text: string): string {
-  return text.replace(/^[ \t\n\r]+|[ \t\n\r]+$/g, '');
+  const isSpace = (char: string | undefined): boolean => char === ' ' || char === '\t' || char === '\n' || char === '\r';
+  let start = 0;
+  let end = text.length;
+  while (start < end && isSpace(text[start])) start++;
+  while (end > start && isSpace(text[end - 1])) end--;
+  return text.slice(start, end);
 }
 
 function bracketsMatch(text: string, open: string, close: string): boolean {
@@ -91,12 +67,12 @@ function parseRangesValue(text: string): Result<Value> {
   if (tokens.length % 2 !== 0) return fail('Expecting one or more "ranges"');
   const ranges: Range[] = [];
   for (let i = 0; i < tokens.length; i += 2) {
-    const begin = parseRangeBound(tokens[i]!);
-    const end = parseRangeBound(tokens[i + 1]!);
-    if (begin === undefined) return fail(`Expecting non-negative integers in '${tokens[i]}'`);
-    if (end === undefined) return fail(`Expecting non-negative integers in '${tokens[i + 1]}'`);
+    const begin = numifyUnsigned(tokens[i]!);
+    const end = numifyUnsigned(tokens[i + 1]!);
+    if (begin === undefined) return fail(`Expecting non-negative integers in '${truncate(tokens[i]!)}'`);
+    if (end === undefined) return fail(`Expecting non-negative integers in '${truncate(tokens[i + 1]!)}'`);
     // Mesos would let coalescing swallow an inverted range; we name it instead.
-    if (begin > end) return fail(`Expecting begin <= end in '${tokens[i]}-${tokens[i + 1]}'`);
+    if (begin > end) return fail(`Expecting begin <= end in '${truncate(`${tokens[i]}-${tokens[i + 1]}`)}'`);
     ranges.push({ begin, end });
   }
   // Text ranges are coalesced, so `[1-5, 3-10]` is accepted as [1-10], unlike overlapping ranges
@@ -107,8 +83,9 @@ function parseRangesValue(text: string): Result<Value> {
 /**
  * Parses one value as Mesos's `values::parse`. Spaces (only spaces) are removed first, so
  * `[1-2, 5-6]` and `{ a, b }` work. A value starting with `[` is ranges, with `{` a set (duplicate
- * items are kept for validation to reject), a number a scalar, anything else text. A `[` or `{`
- * anywhere but the start is an error, as are unbalanced brackets.
+ * items are kept for validation to reject), a number (as stout's `numify<double>` reads it, see
+ * `numifyDouble`) a scalar, anything else text. A `[` or `{` anywhere but the start is an error, as
+ * are unbalanced brackets.
  */
 export function parseValue(text: string): Result<Value> {
   const value = text.replaceAll(' ', '');
@@ -122,7 +99,7 @@ export function parseValue(text: string): Result<Value> {
   const brace = value.indexOf('{');
   if (brace === 0) return ok({ type: 'SET', set: { item: tokenize(value, '{},\n') } });
   if (brace > 0) return fail("Unexpected '{' found");
-  const number = parseDouble(value);
+  const number = numifyDouble(value);
   if (number !== undefined) return ok({ type: 'SCALAR', scalar: { value: number } });
   return ok({ type: 'TEXT', text: { value } });
 }
@@ -136,7 +113,7 @@ function parseNameAndRole(token: string, head: string, defaultRole: string): Res
   const open = head.indexOf('(');
   if (open < 0) return ok({ name: trim(head), role: defaultRole });
   const close = head.indexOf(')');
-  if (close < 0 || close < open) return fail(`Bad value for resources, mismatched parentheses in ${token}`);
+  if (close < 0 || close < open) return fail(`Bad value for resources, mismatched parentheses in ${truncate(token)}`);
   return ok({ name: trim(head.slice(0, open)), role: trim(head.slice(open + 1, close)) });
 }
 
@@ -144,16 +121,16 @@ function parseNameAndRole(token: string, head: string, defaultRole: string): Res
 // becomes a STATIC reservation, the only kind an agent can declare.
 function parseToken(token: string, defaultRole: string): Result<Resource> {
   const pair = tokenize(token, ':');
-  if (pair.length !== 2) return fail(`Bad value for resources, missing or extra ':' in ${token}`);
+  if (pair.length !== 2) return fail(`Bad value for resources, missing or extra ':' in ${truncate(token)}`);
   const [head, text] = pair as [string, string];
   const parsedName = parseNameAndRole(token, head, defaultRole);
   if (!parsedName.ok) return parsedName;
   const { name, role } = parsedName.value;
 
   const parsed = parseValue(text);
-  if (!parsed.ok) return fail(`Failed to parse resource ${name} value ${text} error ${parsed.error}`);
+  if (!parsed.ok) return fail(`Failed to parse resource ${truncate(name)} value ${truncate(text)} error ${parsed.error}`);
   const value = parsed.value;
-  if (value.type === 'TEXT') return fail(`Bad type for resource ${name} value ${text} type TEXT`);
+  if (value.type === 'TEXT') return fail(`Bad type for resource ${truncate(name)} value ${truncate(text)} type TEXT`);
 
   const { type: _type, ...field } = value;
   const resource: Resource = {
@@ -163,7 +140,7 @@ function parseToken(token: string, defaultRole: string): Result<Resource> {
     ...(role === '*' ? {} : { reservations: [{ type: 'STATIC', role }] }),
   };
   const error = validateResource(resource);
-  return error === undefined ? ok(resource) : fail(`Invalid resource '${trim(token)}': ${error}`);
+  return error === undefined ? ok(resource) : fail(`Invalid resource '${truncate(trim(token))}': ${error}`);
 }
 
 // The semicolon-separated form: `cpus:4;mem:1024;ports:[31000-32000];disk(role1):100`.
@@ -202,7 +179,7 @@ function parseJsonText(text: string, defaultRole: string): Result<Resource[]> {
     }
     const error = validateResource(resource);
     if (error !== undefined) {
-      return fail(`Invalid resource at index ${index} ('${stringifyResource(resource)}'): ${error}`);
+      return fail(`Invalid resource at index ${index} ('${truncate(stringifyResource(resource))}'): ${error}`);
     }
     resources.push(upgradeResource(resource));
   }
@@ -226,7 +203,7 @@ function validateCommandLineResources(resources: readonly Resource[]): string | 
     }
     const known = types.get(resource.name);
     if (known !== undefined && known !== resource.type) {
-      return `Resources with the same name ('${resource.name}') but different types are not allowed`;
+      return `Resources with the same name ('${truncate(resource.name)}') but different types are not allowed`;
     }
     types.set(resource.name, resource.type);
   }
@@ -266,14 +243,15 @@ export function parseResourcesOrThrow(text: string, defaultRole = '*'): Resource
 
 // Parses one quantity value; returns the thousandths or an error tail.
 function parseQuantity(text: string): Result<number> {
+  const failure = (reason: string): Result<number> => fail(`Failed to parse '${truncate(text)}' to quantity: ${reason}`);
   const parsed = parseValue(text);
-  if (!parsed.ok) return fail(`Failed to parse '${text}' to quantity: ${parsed.error}`);
-  if (parsed.value.type !== 'SCALAR') return fail(`Failed to parse '${text}' to quantity: only scalar values are allowed`);
+  if (!parsed.ok) return failure(parsed.error);
+  if (parsed.value.type !== 'SCALAR') return failure('only scalar values are allowed');
   const value = parsed.value.scalar.value;
   // A NaN or infinite amount is no usable quantity (and Mesos rejects them in scalars, MESOS-9510).
-  if (!Number.isFinite(value)) return fail(`Failed to parse '${text}' to quantity: value must be finite`);
-  if (value < 0) return fail(`Failed to parse '${text}' to quantity: negative values are not allowed`);
-  if (value > MAX_SCALAR) return fail(`Failed to parse '${text}' to quantity: value is larger than ${MAX_SCALAR}`);
+  if (!Number.isFinite(value)) return failure('value must be finite');
+  if (value < 0) return failure('negative values are not allowed');
+  if (value > MAX_SCALAR) return failure(`value is larger than ${MAX_SCALAR}`);
   return ok(toFixedPoint(value));
 }
 
@@ -287,7 +265,7 @@ export function parseResourceQuantities(text: string): Result<ResourceQuantities
   const thousandths = new Map<string, number>();
   for (const token of tokenize(text, ';')) {
     const pair = tokenize(token, ':');
-    if (pair.length !== 2) return fail(`Failed to parse '${token}': missing or extra ':'`);
+    if (pair.length !== 2) return fail(`Failed to parse '${truncate(token)}': missing or extra ':'`);
     const [head, value] = pair as [string, string];
     const quantity = parseQuantity(value);
     if (!quantity.ok) return quantity;
@@ -295,7 +273,7 @@ export function parseResourceQuantities(text: string): Result<ResourceQuantities
     const name = trim(head);
     thousandths.set(name, (thousandths.get(name) ?? 0) + quantity.value);
   }
-  const sorted = [...thousandths].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const sorted = [...thousandths].sort(([a], [b]) => compareCodeUnits(a, b));
   return ok(new Map(sorted.map(([name, amount]) => [name, fromFixedPoint(amount)])));
 }
 
@@ -309,7 +287,7 @@ export function parseMinAllocatableResources(text: string): Result<ResourceQuant
   const groups: ResourceQuantities[] = [];
   for (const token of tokenize(text, '|')) {
     const quantities = parseResourceQuantities(token);
-    if (!quantities.ok) return fail(`Error parsing min_allocatable_resources '${text}': ${quantities.error}`);
+    if (!quantities.ok) return fail(`Error parsing min_allocatable_resources '${truncate(text)}': ${quantities.error}`);
     groups.push(quantities.value);
   }
   return ok(groups);

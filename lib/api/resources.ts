@@ -12,11 +12,12 @@
 // The `--resources` text format and the `min_allocatable_resources` flag live in resources-text.ts.
 
 import { MesosError } from '../common/errors.ts';
-import { isInRoleSubtree, isStrictSubroleOf, ok, fail, validateRole } from './roles.ts';
-import type { Result } from './roles.ts';
+import { fail, ok } from '../common/result.ts';
+import type { Result } from '../common/result.ts';
+import { isInRoleSubtree, isStrictSubroleOf, validateRole } from './roles.ts';
 import type * as v1 from '../types/mesos.ts';
 
-export type { Result } from './roles.ts';
+export type { Result } from '../common/result.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Message shapes.
@@ -34,6 +35,14 @@ export type Resource = v1.Resource;
 
 /** Resource name to amount, sorted by name, as Mesos's `ResourceQuantities`. Zero entries are absent. */
 export type ResourceQuantities = ReadonlyMap<string, number>;
+
+/**
+ * Orders names by UTF-16 code units, as `<` does: the order of Mesos's sorted maps for ASCII names,
+ * and independent of the locale (unlike `localeCompare`). For sorting `[name, amount]` entries.
+ */
+export function compareCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
 
 // Proto2 "has" semantics: the JSON codec maps `null` to "unset", and so do we.
 function has<T>(value: T | null | undefined): value is T {
@@ -1307,7 +1316,7 @@ export class Resources implements Iterable<Readonly<Resource>> {
     return new Map(
       [...thousandths]
         .filter(([, amount]) => amount > 0)
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .sort(([a], [b]) => compareCodeUnits(a, b))
         .map(([name, amount]) => [name, fromFixedPoint(amount)]),
     );
   }
@@ -1381,7 +1390,7 @@ export function flattenResourcesForV0(resources: Resources | Iterable<Resource>)
     ...[...ranges].map(([name, value]): [string, string] => [name, formatRanges(value)]),
     ...[...sets].map(([name, value]): [string, string] => [name, formatSet(value)]),
   ];
-  entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  entries.sort(([a], [b]) => compareCodeUnits(a, b));
   // `Object.fromEntries` defines own properties, so even a resource named `__proto__` is safe.
   return Object.fromEntries(entries);
 }

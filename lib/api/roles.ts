@@ -6,23 +6,14 @@
 // (see `isAllocatableTo` in resources.ts). Validators return the error message Mesos would give, or
 // undefined when the name is valid, so that callers can report it in Mesos's words.
 
+import { fail, ok } from '../common/result.ts';
+import type { Result } from '../common/result.ts';
+
 /** The default role. It is valid on its own but never as a component of a longer path. */
 export const DEFAULT_ROLE = '*';
 
-/**
- * A parse outcome: the value, or an error message that names what was wrong. Parsing user input is
- * expected to fail sometimes, so failure is a value here rather than an exception.
- * TODO(lead): move to lib/common once a shared result type exists there.
- */
-export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
-
-export function ok<T>(value: T): Result<T> {
-  return { ok: true, value };
-}
-
-export function fail<T = never>(error: string): Result<T> {
-  return { ok: false, error };
-}
+// `parseRoles` returns a Result (lib/common/result.ts); the type is re-exported for its callers.
+export type { Result } from '../common/result.ts';
 
 // Mesos rejects exactly these characters inside a component: horizontal tab, line feed, vertical
 // tab, form feed, carriage return, space, and DEL (0x7f, which roles.cpp calls "backspace"). Other

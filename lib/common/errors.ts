@@ -29,6 +29,10 @@ export const ERRORS = {
   INVALID_ROLE: { status: 400, exit: 65, doc: 'A role name breaks Mesos\'s role-name rules.' },
   INVALID_FLAG: { status: 400, exit: 64, doc: 'A command-line flag or its value is invalid.' },
   CGROUPS_DETECT_FAILED: { status: 500, exit: 74, doc: 'The cgroup hierarchies could not be read from the mount table.' },
+  INVALID_ALLOCATOR_EVENT: {
+    status: 500, exit: 70,
+    doc: 'The allocator core rejected an event batch (a bug in the facade): the message names the event.',
+  },
   NATIVE_LOAD_FAILED: { status: 500, exit: 70, doc: 'The native addon or the mesos-containerizer executable is missing or failed to load.' },
   NOT_IMPLEMENTED: { status: 501, exit: 70, doc: 'The command or call exists but is not built yet.' },
   INTERNAL: { status: 500, exit: 70, doc: 'An unexpected internal error (a bug): the message says what failed.' },

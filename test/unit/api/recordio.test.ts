@@ -15,7 +15,8 @@ import {
   encodeRecord,
   encodeRecords,
 } from '../../../lib/api/recordio.ts';
-import type { RecordIODecoderOptions, RecordIOErrorCode } from '../../../lib/api/recordio.ts';
+import type { RecordIODecoderOptions } from '../../../lib/api/recordio.ts';
+import { rejects, rejectsAsync } from '../../helpers/assert-error.ts';
 
 const bytes = (s: string): Buffer => Buffer.from(s, 'utf8');
 
@@ -29,36 +30,6 @@ function decodeAll(chunks: Uint8Array[], options?: RecordIODecoderOptions): Buff
   const out = chunks.flatMap((chunk) => decoder.push(chunk));
   decoder.end();
   return out;
-}
-
-function throwsRecordIO(fn: () => unknown, code: RecordIOErrorCode, message?: RegExp): RecordIOError {
-  try {
-    fn();
-  } catch (err) {
-    assert.instance(err, RecordIOError);
-    const error = err as RecordIOError;
-    assert.is(error.code, code, error.message);
-    if (message) assert.match(error.message, message);
-    return error;
-  }
-  assert.unreachable(`expected a ${code} error`);
-  throw new Error('unreachable');
-}
-
-async function rejectsRecordIO(
-  promise: Promise<unknown>,
-  code: RecordIOErrorCode,
-  message?: RegExp,
-): Promise<void> {
-  try {
-    await promise;
-  } catch (err) {
-    assert.instance(err, RecordIOError);
-    assert.is((err as RecordIOError).code, code, (err as Error).message);
-    if (message) assert.match((err as Error).message, message);
-    return;
-  }
-  assert.unreachable(`expected a ${code} error`);
 }
 
 async function* chunksOf(...chunks: (string | Uint8Array)[]): AsyncGenerator<Uint8Array> {
@@ -108,8 +79,8 @@ test('encodeRecords concatenates framed records with no delimiter', () => {
 });
 
 test('encodeRecord refuses empty records, which the decoder would reject', () => {
-  throwsRecordIO(() => encodeRecord(''), RECORDIO_EMPTY_RECORD);
-  throwsRecordIO(() => encodeRecord(new Uint8Array(0)), RECORDIO_EMPTY_RECORD);
+  rejects(() => encodeRecord(''), RECORDIO_EMPTY_RECORD);
+  rejects(() => encodeRecord(new Uint8Array(0)), RECORDIO_EMPTY_RECORD);
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -172,7 +143,7 @@ test('leading zeros in the prefix are accepted as decimal', () => {
 test('a 100 GB length prefix is rejected as soon as the newline arrives', () => {
   const decoder = new RecordIODecoder();
   const before = process.memoryUsage().arrayBuffers;
-  throwsRecordIO(
+  rejects(
     () => decoder.push(bytes('107374182400\n')),
     RECORDIO_TOO_LARGE,
     /^RecordIO record length 107374182400 exceeds the maximum record size of 67108864 bytes$/,
@@ -185,24 +156,63 @@ test('a declared length within the limit is not allocated before its data arrive
   const before = process.memoryUsage().arrayBuffers;
   assert.equal(decoder.push(bytes('1000000000\nabc')), []);
   assert.ok(process.memoryUsage().arrayBuffers - before < 16 * 1024 * 1024);
-  throwsRecordIO(() => decoder.end(), RECORDIO_TRUNCATED, /received 3 of 1000000000 bytes/);
+  rejects(() => decoder.end(), RECORDIO_TRUNCATED, /received 3 of 1000000000 bytes/);
+});
+
+test('a record sent one byte per chunk is held in one buffer that grows with the data', () => {
+  // 2 MB in 2 million pushes. Keeping a view per pushed chunk would cost ~120 bytes of objects per
+  // byte of data (240 MB here); one buffer that doubles costs at most twice the bytes received.
+  const data = Buffer.alloc(2 * 1024 * 1024);
+  for (let i = 0; i < data.length; i++) data[i] = (i * 7) & 0xff;
+  const stream = encodeRecord(data);
+  const prefixLength = stream.length - data.length;
+  const decoder = new RecordIODecoder();
+  const out: Buffer[] = [];
+  let worst = 0; // the largest capacity / max(2 * received, 256) seen; must stay <= 1
+  for (let i = 0; i < stream.length; i++) {
+    out.push(...decoder.push(stream.subarray(i, i + 1)));
+    const received = i + 1 - prefixLength;
+    if (received > 0 && received < data.length) {
+      worst = Math.max(worst, decoder.pendingCapacity / Math.max(2 * received, 256));
+      assert.ok(decoder.pendingCapacity <= data.length, 'capacity is capped at the declared length');
+    }
+  }
+  decoder.end();
+  assert.ok(worst > 0 && worst <= 1, `capacity reached ${worst} times twice the bytes received`);
+  assert.is(decoder.pendingCapacity, 0);
+  assert.is(out.length, 1);
+  assert.ok(out[0]!.equals(data), 'the record decodes intact');
+});
+
+test('a large declared length with few bytes behind it holds a small buffer', () => {
+  const decoder = new RecordIODecoder();
+  assert.equal(decoder.push(bytes(`${DEFAULT_MAX_RECORD_SIZE}\nabc`)), []);
+  assert.is(decoder.pendingCapacity, 256);
+  assert.equal(decoder.push(Buffer.alloc(1000)), []);
+  assert.is(decoder.pendingCapacity, 1003);
+  // A short record gets a buffer of exactly its length, handed out as the record itself.
+  const small = new RecordIODecoder();
+  assert.equal(small.push(bytes('5\nab')), []);
+  assert.is(small.pendingCapacity, 5);
+  assert.equal(small.push(bytes('cde')), [bytes('abcde')]);
+  assert.is(small.pendingCapacity, 0);
 });
 
 test('an endless digit stream is rejected at the 21st digit', () => {
   const decoder = new RecordIODecoder();
   for (let i = 0; i < 20; i++) assert.equal(decoder.push(bytes('9')), []);
-  throwsRecordIO(() => decoder.push(bytes('9')), RECORDIO_MALFORMED, /longer than 20 digits/);
+  rejects(() => decoder.push(bytes('9')), RECORDIO_MALFORMED, /longer than 20 digits/);
 });
 
 test('an endless digit stream through the async helper terminates with an error', async () => {
   async function* endless(): AsyncGenerator<Uint8Array> {
     for (;;) yield bytes('0000000');
   }
-  await rejectsRecordIO(collect(decodeRecords(endless())), RECORDIO_MALFORMED, /longer than 20/);
+  await rejectsAsync(collect(decodeRecords(endless())), RECORDIO_MALFORMED, /longer than 20/);
 });
 
 test('a 20-digit prefix above 2^64 is too large, not malformed', () => {
-  throwsRecordIO(
+  rejects(
     () => decodeAll([bytes('99999999999999999999\n')]),
     RECORDIO_TOO_LARGE,
     /length 99999999999999999999 exceeds/,
@@ -221,10 +231,10 @@ test('non-digit characters in the prefix are malformed', () => {
     ['{"type":"HEARTBEAT"}', /offset 0 contains '\{'/],
   ];
   for (const [input, message] of cases) {
-    throwsRecordIO(() => decodeAll([bytes(input)]), RECORDIO_MALFORMED, message);
+    rejects(() => decodeAll([bytes(input)]), RECORDIO_MALFORMED, message);
   }
   // The offset locates the start of the bad prefix in the whole stream.
-  throwsRecordIO(
+  rejects(
     () => decodeAll([bytes('1\na1'), bytes('x\n')]),
     RECORDIO_MALFORMED,
     /offset 3 contains 'x'/,
@@ -232,19 +242,19 @@ test('non-digit characters in the prefix are malformed', () => {
 });
 
 test('an empty prefix is malformed', () => {
-  throwsRecordIO(() => decodeAll([bytes('\nabc')]), RECORDIO_MALFORMED, /offset 0 is empty/);
-  throwsRecordIO(() => decodeAll([bytes('1\na\n')]), RECORDIO_MALFORMED, /offset 3 is empty/);
+  rejects(() => decodeAll([bytes('\nabc')]), RECORDIO_MALFORMED, /offset 0 is empty/);
+  rejects(() => decodeAll([bytes('1\na\n')]), RECORDIO_MALFORMED, /offset 3 is empty/);
 });
 
 test('a zero length is rejected because Mesos never sends empty records', () => {
-  throwsRecordIO(() => decodeAll([bytes('0\n')]), RECORDIO_EMPTY_RECORD, /length 0/);
-  throwsRecordIO(() => decodeAll([bytes('000\n1\na')]), RECORDIO_EMPTY_RECORD);
+  rejects(() => decodeAll([bytes('0\n')]), RECORDIO_EMPTY_RECORD, /length 0/);
+  rejects(() => decodeAll([bytes('000\n1\na')]), RECORDIO_EMPTY_RECORD);
 });
 
 test('end() rejects a stream cut inside a record or a prefix', () => {
-  throwsRecordIO(() => decodeAll([bytes('5\nabc')]), RECORDIO_TRUNCATED, /received 3 of 5 bytes/);
-  throwsRecordIO(() => decodeAll([bytes('5\n')]), RECORDIO_TRUNCATED, /received 0 of 5 bytes/);
-  throwsRecordIO(() => decodeAll([bytes('1\na12')]), RECORDIO_TRUNCATED, /length prefix \("12"/);
+  rejects(() => decodeAll([bytes('5\nabc')]), RECORDIO_TRUNCATED, /received 3 of 5 bytes/);
+  rejects(() => decodeAll([bytes('5\n')]), RECORDIO_TRUNCATED, /received 0 of 5 bytes/);
+  rejects(() => decodeAll([bytes('1\na12')]), RECORDIO_TRUNCATED, /length prefix \("12"/);
   assert.equal(decodeAll([]), []);
 });
 
@@ -252,7 +262,7 @@ test('maxRecordSize: exactly the maximum is accepted, one byte more is rejected'
   const options = { maxRecordSize: 8 };
   assert.equal(decodeAll([bytes('8\n12345678')], options), [bytes('12345678')]);
   // Rejected from the prefix alone, before any data arrives.
-  throwsRecordIO(
+  rejects(
     () => new RecordIODecoder(options).push(bytes('9\n')),
     RECORDIO_TOO_LARGE,
     /^RecordIO record length 9 exceeds the maximum record size of 8 bytes$/,
@@ -270,7 +280,8 @@ test('invalid maxRecordSize options are refused', () => {
 test('after an error the decoder is poisoned and rethrows the same error', () => {
   const decoder = new RecordIODecoder();
   assert.equal(decoder.push(bytes('1\na')), [bytes('a')]);
-  const first = throwsRecordIO(() => decoder.push(bytes('-')), RECORDIO_MALFORMED);
+  const first = rejects(() => decoder.push(bytes('-')), RECORDIO_MALFORMED);
+  assert.instance(first, RecordIOError);
   const attempts = [
     () => decoder.push(bytes('1\nb')),
     () => decoder.push(new Uint8Array(0)),
@@ -289,8 +300,8 @@ test('after an error the decoder is poisoned and rethrows the same error', () =>
 test('a truncation error from end() also poisons the decoder', () => {
   const decoder = new RecordIODecoder();
   decoder.push(bytes('3\na'));
-  const first = throwsRecordIO(() => decoder.end(), RECORDIO_TRUNCATED);
-  throwsRecordIO(() => decoder.end(), RECORDIO_TRUNCATED);
+  const first = rejects(() => decoder.end(), RECORDIO_TRUNCATED);
+  rejects(() => decoder.end(), RECORDIO_TRUNCATED);
   try {
     decoder.push(bytes('bc'));
     assert.unreachable('a poisoned decoder must throw');
@@ -308,8 +319,8 @@ test('decodeRecords yields records from a chunked async stream', async () => {
 });
 
 test('decodeRecords reports a truncated stream and passes options through', async () => {
-  await rejectsRecordIO(collect(decodeRecords(chunksOf('3\nab'))), RECORDIO_TRUNCATED);
-  await rejectsRecordIO(
+  await rejectsAsync(collect(decodeRecords(chunksOf('3\nab'))), RECORDIO_TRUNCATED);
+  await rejectsAsync(
     collect(decodeRecords(chunksOf('4\nabcd'), { maxRecordSize: 3 })),
     RECORDIO_TOO_LARGE,
   );
@@ -340,7 +351,7 @@ test('decodeJsonRecords parses records, even with a character split across chunk
 
 test('decodeJsonRecords names the index of a record that is not JSON', async () => {
   const stream = encodeRecords(['{"a":1}', '{"b":2}', '{"c":', '{"d":4}']);
-  await rejectsRecordIO(
+  await rejectsAsync(
     collect(decodeJsonRecords(chunksOf(stream))),
     RECORDIO_BAD_JSON,
     /record 2 is not valid/,
@@ -349,7 +360,7 @@ test('decodeJsonRecords names the index of a record that is not JSON', async () 
 
 test('decodeJsonRecords rejects invalid UTF-8 instead of replacing it', async () => {
   const stream = encodeRecords([bytes('{"a":1}'), Uint8Array.of(0x22, 0xff, 0x22)]);
-  await rejectsRecordIO(
+  await rejectsAsync(
     collect(decodeJsonRecords(chunksOf(stream))),
     RECORDIO_BAD_JSON,
     /record 1 /,

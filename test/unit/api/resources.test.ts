@@ -980,4 +980,63 @@ test('meetsMinAllocatable: an offer must meet one group', () => {
   assert.not.ok(meetsMinAllocatable(Resources.EMPTY, []), 'nothing is never allocatable');
 });
 
+// ---------------------------------------------------------------------------------------------
+// Hostile text: operators' flags and request bodies can be anything. No timings are asserted; the
+// sizes are chosen so that a linear parser takes well under a second and a quadratic one (a
+// backtracking regex on digits, or on spaces) would not finish for hours.
+// ---------------------------------------------------------------------------------------------
+
+const MB10 = 10 * 1024 * 1024;
+const DIGITS = '1'.repeat(MB10);
+
+// The error of a failed result, checked to quote the input only in part.
+function shortError(result: { ok: true } | { ok: false; error: string }): string {
+  if (result.ok) throw new Error('expected a parse error');
+  assert.ok(result.error.length < 1000, `error message of ${result.error.length} characters`);
+  return result.error;
+}
+
+test('hostile: parseValue reads 10 MB of digits, and digits then junk, in linear time', () => {
+  assert.equal(parseValue(DIGITS), { ok: true, value: { type: 'SCALAR', scalar: { value: Infinity } } });
+  assert.equal(parseValue(`${DIGITS}.${DIGITS}e7`), { ok: true, value: { type: 'SCALAR', scalar: { value: Infinity } } });
+  assert.equal(parseValue(`0x${'f'.repeat(MB10)}`), { ok: true, value: { type: 'SCALAR', scalar: { value: Infinity } } });
+  for (const junk of [`${DIGITS}x`, `${DIGITS}.${DIGITS}e`, `${DIGITS}e+`, `-${DIGITS}.x`, `0x${'f'.repeat(MB10)}g`]) {
+    const result = parseValue(junk);
+    assert.ok(result.ok && result.value.type === 'TEXT' && result.value.text.value === junk, 'junk after digits is text');
+  }
+  assert.is(shortError(parseValue(`[${DIGITS}x-1]`)), `Expecting non-negative integers in '${'1'.repeat(40)}...'`);
+  assert.is(shortError(parseValue(`[1-${DIGITS}]`)), `Expecting non-negative integers in '${'1'.repeat(40)}...'`);
+});
+
+test('hostile: parseResources rejects 10 MB numbers with a short message', () => {
+  assert.is(shortError(parseResources(`cpus:${DIGITS}x`)), `Bad type for resource cpus value ${'1'.repeat(40)}... type TEXT`);
+  assert.is(
+    shortError(parseResources(`cpus:${DIGITS}`)),
+    `Invalid resource 'cpus:${'1'.repeat(35)}...': Invalid scalar resource: value must be finite, got Infinity`,
+  );
+  assert.match(shortError(parseResources(`ports:[${DIGITS}x-1]`)), /^Failed to parse resource ports value \[1{39}\.\.\. error Expecting non-negative integers in '1{40}\.\.\.'$/);
+  assert.match(shortError(parseResources(`cpus${DIGITS}`)), /^Bad value for resources, missing or extra ':' in cpus1{36}\.\.\.$/);
+});
+
+test('hostile: names padded with megabytes of spaces are trimmed in linear time', () => {
+  const spaces = ' '.repeat(MB10);
+  const result = parseResources(`${spaces}cpus${spaces}:1;${spaces}mem${spaces}(${spaces}eng${spaces}):2`);
+  assert.ok(result.ok, 'parses');
+  assert.equal(result.value.toArray(), [scalar('cpus', 1), scalar('mem', 2, { reservations: [STATIC_ENG] })]);
+  const quantities = parseResourceQuantities(`${spaces}cpus${spaces}:1`);
+  assert.ok(quantities.ok && quantities.value.get('cpus') === 1, 'quantity name is trimmed');
+});
+
+test('hostile: parseResourceQuantities rejects 10 MB numbers with a short message', () => {
+  const quoted = `'${'1'.repeat(40)}...'`;
+  assert.is(shortError(parseResourceQuantities(`cpus:${DIGITS}`)), `Failed to parse ${quoted} to quantity: value must be finite`);
+  assert.is(shortError(parseResourceQuantities(`cpus:${DIGITS}x`)), `Failed to parse ${quoted} to quantity: only scalar values are allowed`);
+  assert.is(shortError(parseResourceQuantities(`cpus:${DIGITS}.${DIGITS}e`)), `Failed to parse ${quoted} to quantity: only scalar values are allowed`);
+  assert.is(shortError(parseResourceQuantities(DIGITS)), `Failed to parse ${quoted}: missing or extra ':'`);
+  assert.match(
+    shortError(parseMinAllocatableResources(`cpus:${DIGITS}x`)),
+    /^Error parsing min_allocatable_resources 'cpus:1{35}\.\.\.': Failed to parse '1{40}\.\.\.' to quantity: only scalar values are allowed$/,
+  );
+});
+
 test.run();

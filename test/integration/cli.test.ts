@@ -1,0 +1,186 @@
+// The bins as users run them: `node cli/bin/<bin>.js ...` in a child process, checking exit codes
+// (from the error registry, through cli/run.ts) and what reaches the terminal. Every failure must
+// be one line naming the program, never a stack trace. Also `npm start` without a native build and
+// the test runner's own command line (scripts/test.ts).
+//
+// No timings are asserted. Each child runs under a hang guard: killed after HANG_GUARD_MS, which
+// fails the test with a message rather than stalling `npm test`.
+
+import { spawn } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { ERRORS } from '../../lib/common/errors.ts';
+import { skipReasons, unmatchedFilters } from '../../scripts/test.ts';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const HANG_GUARD_MS = 60_000;
+
+const USAGE = ERRORS.INVALID_FLAG.exit; // 64
+const NOT_BUILT = ERRORS.NOT_IMPLEMENTED.exit; // 70
+const NO_ADDON = ERRORS.NATIVE_LOAD_FAILED.exit; // 70
+
+type Bin = 'mesos-master' | 'mesos-agent' | 'mesosctl';
+const BINS: readonly Bin[] = ['mesos-master', 'mesos-agent', 'mesosctl'];
+
+interface Exit {
+  readonly command: string;
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function runNode(args: readonly string[], cwd = root): Promise<Exit> {
+  const command = `node ${args.join(' ')}`;
+  const env = { ...process.env };
+  delete env['MESOS_TS_DEBUG']; // it adds stack traces on purpose
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    let hung = false;
+    const guard = setTimeout(() => {
+      hung = true;
+      child.kill('SIGKILL');
+    }, HANG_GUARD_MS);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(guard);
+      if (hung) reject(new Error(`${command} did not exit within ${HANG_GUARD_MS / 1000} s and was killed`));
+      else resolve({ command, code, stdout, stderr });
+    });
+  });
+}
+
+const runBin = (bin: Bin, ...args: string[]): Promise<Exit> => runNode([join('cli', 'bin', `${bin}.js`), ...args]);
+
+/** Asserts a failure: the exit code, and exactly one line on stderr starting `<program>: `, no stack. */
+function assertOneLineFailure(exit: Exit, program: string, code: number, message: RegExp): void {
+  const label = `${exit.command}\n${exit.stderr}`;
+  assert.is(exit.code, code, `exit code of ${label}`);
+  assert.not.match(exit.stderr, /^\s+at /m, `no stack trace: ${label}`);
+  const lines = exit.stderr.trimEnd().split('\n');
+  assert.is(lines.length, 1, `one line: ${label}`);
+  assert.ok(lines[0]!.startsWith(`${program}: `), `names the program: ${label}`);
+  assert.match(lines[0]!, message, label);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The bins
+
+test('--help exits 0 and lists the flags', async () => {
+  const expected: Record<Bin, RegExp[]> = {
+    'mesos-master': [/--allocation_interval <duration>/, /--heartbeat_interval <duration>/, /--work_dir <dir>/],
+    'mesos-agent': [/--\[no-\]cgroups_enable_cfs\[=<bool>\]/, /--\[no-\]strict\[=<bool>\]/, /--executor_shutdown_grace_period <duration>/],
+    mesosctl: [/--master <host:port>/, /^\s+cluster\b/m, /^\s+quota\b/m],
+  };
+  const exits = await Promise.all(BINS.map((bin) => runBin(bin, '--help')));
+  for (const [i, bin] of BINS.entries()) {
+    const exit = exits[i]!;
+    assert.is(exit.code, 0, `${exit.command}: ${exit.stderr}`);
+    assert.is(exit.stderr, '');
+    assert.ok(exit.stdout.startsWith(`Usage: ${bin} `), exit.stdout);
+    for (const flag of expected[bin]) assert.match(exit.stdout, flag, `${bin} --help shows ${flag}`);
+  }
+});
+
+test('an unknown flag exits 64 with one line', async () => {
+  const exits = await Promise.all(BINS.map((bin) => runBin(bin, '--no_such_flag=1')));
+  for (const [i, bin] of BINS.entries()) {
+    assertOneLineFailure(exits[i]!, bin, USAGE, /unknown option '--no_such_flag=1'/);
+  }
+  // A value-taking flag without its value is a usage error too.
+  assertOneLineFailure(await runBin('mesos-master', '--port'), 'mesos-master', USAGE, /--port <port>' argument missing/);
+});
+
+test('an invalid duration exits 64 with one line naming the flag', async () => {
+  const [master, agent] = await Promise.all([
+    runBin('mesos-master', '--allocation_interval=5'),
+    runBin('mesos-agent', '--executor_shutdown_grace_period=forever'),
+  ]);
+  assertOneLineFailure(master, 'mesos-master', USAGE, /^mesos-master: Failed to load flag 'allocation_interval': Invalid duration '5'/);
+  assertOneLineFailure(agent, 'mesos-agent', USAGE, /^mesos-agent: Failed to load flag 'executor_shutdown_grace_period': Invalid duration 'forever'/);
+});
+
+test('a command that is not built yet exits 70 with one line', async () => {
+  const [master, agent, ctl] = await Promise.all([
+    runBin('mesos-master', '--allocation_interval=2secs'),
+    runBin('mesos-agent'),
+    runBin('mesosctl', 'cluster', 'status'),
+  ]);
+  assertOneLineFailure(master, 'mesos-master', NOT_BUILT, /^mesos-master: the master is not built yet/);
+  assertOneLineFailure(agent, 'mesos-agent', NOT_BUILT, /^mesos-agent: the agent is not built yet/);
+  assertOneLineFailure(ctl, 'mesosctl', NOT_BUILT, /^mesosctl: 'mesosctl cluster' is not built yet$/);
+});
+
+test('mesos-agent accepts every Mesos boolean form (the not-built path shows parsing passed)', async () => {
+  const forms = [
+    ['--strict=false'],
+    ['--strict=true'],
+    ['--strict'],
+    ['--no-strict'],
+    ['--cgroups_enable_cfs=true'],
+    ['--cgroups_enable_cfs=false'],
+    ['--cgroups_enable_cfs'],
+    ['--no-cgroups_enable_cfs'],
+    ['--cgroups_enable_cfs=1', '--strict=0'],
+  ];
+  const exits = await Promise.all(forms.map((args) => runBin('mesos-agent', ...args)));
+  for (const exit of exits) assertOneLineFailure(exit, 'mesos-agent', NOT_BUILT, /not built yet/);
+  assertOneLineFailure(await runBin('mesos-agent', '--strict=maybe'), 'mesos-agent', USAGE,
+    /^mesos-agent: Failed to load flag 'strict': Failed to load value 'maybe': Expecting a boolean \(e\.g\., true or false\)$/);
+});
+
+// ---------------------------------------------------------------------------------------------
+// npm start
+
+test('npm start without a native build exits 70 with one line, not a stack trace', async () => {
+  // A copy of the package without build/: the addon loader finds no binary there.
+  const dir = mkdtempSync(join(tmpdir(), 'mesos-ts-start-'));
+  try {
+    for (const entry of ['cli', 'lib', 'package.json', 'binding.gyp']) cpSync(join(root, entry), join(dir, entry), { recursive: true });
+    symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');
+    const exit = await runNode(['--import', 'tsx', join('cli', 'start.ts')], dir);
+    assertOneLineFailure(exit, 'mesos-ts', NO_ADDON, /^mesos-ts: cannot load the native addon from .*npm run build:native/);
+    assert.is(exit.stdout, '');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+// ---------------------------------------------------------------------------------------------
+// npm test's command line (scripts/test.ts)
+
+test('npm test exits non-zero, naming the filter, when a filter selects no suite', async () => {
+  const exit = await runNode(['--import', 'tsx', join('scripts', 'test.ts'), 'codec', 'no-such-suite']);
+  assert.is(exit.code, 1, exit.stderr);
+  assert.match(exit.stderr, /'no-such-suite' selects no suite/);
+  assert.not.match(exit.stdout, /passed/, 'nothing ran');
+  assert.equal(unmatchedFilters(['api', 'nope', 'typecheck'], ['typecheck', 'test/unit/api/codec.test.ts']), ['nope']);
+  assert.equal(unmatchedFilters([], ['typecheck']), []);
+});
+
+test('npm test finds every skip reason: "# skip: ..." from suites, "## ... skipped ..." from make', () => {
+  const output = [
+    'ok 1 - parses',
+    '# skip: /proc/self/mountinfo has no cgroup or cgroup2 mount on this host',
+    '  # SKIP needs root',
+    '## sanitizer build skipped: g++ cannot build and run -fsanitize=address,undefined here (SANITIZE=1 forces it)',
+    '# passed 3 failed 0',
+    '## /work/build/native-tests/plain/drf/skipped_names_test',
+    '  Skipped:   0',
+    'ok 2 - dominant_share_skips_excluded_names',
+  ].join('\n');
+  assert.equal(skipReasons(output), [
+    '# skip: /proc/self/mountinfo has no cgroup or cgroup2 mount on this host',
+    '# SKIP needs root',
+    '## sanitizer build skipped: g++ cannot build and run -fsanitize=address,undefined here (SANITIZE=1 forces it)',
+  ]);
+});
+
+test.run();
