@@ -37,6 +37,8 @@ export const Op = {
 export type OpCode = (typeof Op)[keyof typeof Op];
 
 export const UNRESERVED = -1;
+/** Scalar indices, range names and set names are below this, so dense per-name arrays stay small. */
+export const MAX_NAMES = 4096;
 export const SORTER_DRF = 0;
 export const SORTER_RANDOM = 1;
 
@@ -97,7 +99,10 @@ export interface CoreExplain {
 
 /** What the facade needs from a core; the native addon and the reference both provide it. */
 export interface AllocatorCore {
-  /** Applies a batch atomically: on a bad event it throws and nothing changes. */
+  /**
+   * Applies a batch. A malformed stream throws before any event applies; a semantic error throws
+   * at its event, leaving the earlier events applied (docs/allocator.md section 7).
+   */
   apply(batch: EventBatch): void;
   allocate(now: number): Decisions;
   explain(framework: number, role: number): CoreExplain;
@@ -105,6 +110,17 @@ export interface AllocatorCore {
 
 export function emptyBundle(): Bundle {
   return { scalars: new Map(), ranges: new Map(), sets: new Map() };
+}
+
+/** `a + b` without normalizing: scalars summed, range and set lists concatenated. */
+export function mergeBundles(a: Bundle, b: Bundle): Bundle {
+  const out = emptyBundle();
+  for (const src of [a, b]) {
+    for (const [k, v] of src.scalars) out.scalars.set(k, (out.scalars.get(k) ?? 0) + v);
+    for (const [k, v] of src.ranges) out.ranges.set(k, [...(out.ranges.get(k) ?? []), ...v]);
+    for (const [k, v] of src.sets) out.sets.set(k, [...(out.sets.get(k) ?? []), ...v]);
+  }
+  return out;
 }
 
 /** Builds an event batch. */
@@ -390,7 +406,7 @@ export class StreamReader {
     const n = this.int(`${what} count`);
     const out = new Map<number, number>();
     for (let i = 0; i < n; i++) {
-      const k = this.int(`${what} scalar`);
+      const k = this.int(`${what} scalar`, MAX_NAMES);
       out.set(k, (out.get(k) ?? 0) + this.milli(`${what} amount`));
     }
     return out;
@@ -408,7 +424,7 @@ export class StreamReader {
     b.scalars = this.sparse(what);
     const nr = this.int(`${what} ranges count`);
     for (let i = 0; i < nr; i++) {
-      const name = this.int(`${what} range name`);
+      const name = this.int(`${what} range name`, MAX_NAMES);
       const n = this.int(`${what} interval count`);
       const intervals: [number, number][] = [];
       for (let j = 0; j < n; j++) {
@@ -417,12 +433,13 @@ export class StreamReader {
         if (hi < lo) throw new RangeError(`${what}: range [${lo}-${hi}] ends before it begins`);
         intervals.push([lo, hi]);
       }
-      b.ranges.set(name, intervals);
+      // A name that appears twice in one bundle is merged, as duplicate scalars are summed.
+      b.ranges.set(name, [...(b.ranges.get(name) ?? []), ...intervals]);
     }
     const ns = this.int(`${what} sets count`);
     for (let i = 0; i < ns; i++) {
-      const name = this.int(`${what} set name`);
-      b.sets.set(name, this.list(`${what} set item`));
+      const name = this.int(`${what} set name`, MAX_NAMES);
+      b.sets.set(name, [...(b.sets.get(name) ?? []), ...this.list(`${what} set item`)]);
     }
     return b;
   }
@@ -432,7 +449,9 @@ export class StreamReader {
     const out: Pooled = new Map();
     for (let i = 0; i < n; i++) {
       const pool = this.intOrNone(`${what} pool`);
-      out.set(pool, this.bundle(what));
+      const bundle = this.bundle(what);
+      const prev = out.get(pool);
+      out.set(pool, prev ? mergeBundles(prev, bundle) : bundle);
     }
     return out;
   }
