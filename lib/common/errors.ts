@@ -13,7 +13,7 @@ export interface ErrorSpec {
 }
 
 // Exit codes follow sysexits(3) where one fits: 64 usage, 65 bad data, 69 unavailable,
-// 70 internal software error, 74 I/O error.
+// 70 internal software error, 74 I/O error, 75 temporary failure (try again later).
 export const ERRORS = {
   INVALID_JSON: { status: 400, exit: 65, doc: 'A body or file is not valid JSON.' },
   INVALID_MESSAGE: {
@@ -28,12 +28,52 @@ export const ERRORS = {
   INVALID_RESOURCES: { status: 400, exit: 65, doc: 'Resources fail validation or the `--resources` text does not parse.' },
   INVALID_ROLE: { status: 400, exit: 65, doc: 'A role name breaks Mesos\'s role-name rules.' },
   INVALID_FLAG: { status: 400, exit: 64, doc: 'A command-line flag or its value is invalid.' },
+  BAD_REQUEST: {
+    status: 400, exit: 64,
+    doc: 'A request breaks a rule of the HTTP API (a missing header, a bad query parameter); the message says which, in Mesos\'s words where Mesos has them.',
+  },
+  NOT_FOUND: { status: 404, exit: 64, doc: 'No HTTP endpoint has the requested path.' },
+  METHOD_NOT_ALLOWED: {
+    status: 405, exit: 64,
+    doc: 'The endpoint does not take the request\'s method; the response\'s `Allow` header lists the methods it takes.',
+  },
+  NOT_ACCEPTABLE: {
+    status: 406, exit: 64,
+    doc: 'The request\'s `Accept` header allows no encoding we write (JSON; protobuf is not spoken yet).',
+  },
+  REQUEST_TIMEOUT: {
+    status: 408, exit: 74,
+    doc: 'A request body did not arrive within the body-read timeout; the connection is closed.',
+  },
+  BODY_TOO_LARGE: {
+    status: 413, exit: 65,
+    doc: 'A request body is larger than the server\'s limit (by its `Content-Length` or by the bytes received); the connection is closed.',
+  },
+  UNSUPPORTED_MEDIA_TYPE: {
+    status: 415, exit: 65,
+    doc: 'The request\'s `Content-Type` is not exactly `application/json` (protobuf is not spoken yet).',
+  },
+  LISTEN_FAILED: {
+    status: 500, exit: 69,
+    doc: 'An HTTP server could not bind its address (in use, unavailable, not permitted); the message names the address.',
+  },
   CGROUPS_DETECT_FAILED: { status: 500, exit: 74, doc: 'The cgroup hierarchies could not be read from the mount table.' },
   INVALID_ALLOCATOR_EVENT: {
     status: 500, exit: 70,
     doc: 'The allocator core rejected an event batch (a bug in the facade): the message names the event.',
   },
   NATIVE_LOAD_FAILED: { status: 500, exit: 70, doc: 'The native addon or the mesos-containerizer executable is missing or failed to load.' },
+  STORE_LOCKED: {
+    status: 503, exit: 75,
+    doc: 'The store\'s directory is locked by another process or another open store (LevelDB\'s LOCK file); the message names the directory.',
+  },
+  STORE_IO: { status: 500, exit: 74, doc: 'The store\'s directory cannot be created, read or written; the message names the directory and quotes LevelDB or the OS.' },
+  STORE_CORRUPT: { status: 500, exit: 74, doc: 'LevelDB reports its files damaged, or a stored value is not the UTF-8 JSON it should be; the message names the directory or the key.' },
+  STORE_CLOSED: { status: 503, exit: 69, doc: 'The store was used after `close()` was called.' },
+  STORE_INVALID_OP: {
+    status: 500, exit: 70,
+    doc: 'A store call has an invalid key, value or batch operation (a bug in the caller); the message names it, and nothing was written.',
+  },
   NOT_IMPLEMENTED: { status: 501, exit: 70, doc: 'The command or call exists but is not built yet.' },
   INTERNAL: { status: 500, exit: 70, doc: 'An unexpected internal error (a bug): the message says what failed.' },
 } as const satisfies Record<string, ErrorSpec>;
