@@ -9,13 +9,20 @@
       "target_name": "mesos_native",
       "sources": [
         "native/binding/addon.cc",
+        "native/binding/allocator.cc",
         "native/binding/args.cc",
         "native/binding/cgroups.cc",
         "native/binding/drf.cc",
         "native/common/file.cc",
         "native/cgroups/hierarchy.cc",
         "native/cgroups/path.cc",
-        "native/drf/quantities.cc"
+        "native/drf/allocator.cc",
+        "native/drf/bundle.cc",
+        "native/drf/drf_sorter.cc",
+        "native/drf/quantities.cc",
+        "native/drf/random_sorter.cc",
+        "native/drf/sorter.cc",
+        "native/drf/stream.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": [

@@ -9,6 +9,7 @@ import { accessSync, constants, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { AllocatorCore, CoreExplain, Decisions, EventBatch } from '../allocator/protocol.ts';
 import { MesosError } from '../common/errors.ts';
 
 /** How the host's cgroup hierarchies are mounted (see native/cgroups/hierarchy.h). */
@@ -45,11 +46,27 @@ export function isCgroupsDetectError(error: unknown): error is CgroupsDetectErro
   return error instanceof Error && (error as { code?: unknown }).code === CGROUPS_DETECT_FAILED;
 }
 
+/** CoreExplain as native/binding/allocator.cc sends it: Maps as [key, value, key, value, ...]. */
+interface NativeExplain extends Omit<CoreExplain, 'guarantee' | 'limit' | 'consumed' | 'offered'> {
+  guarantee: Float64Array;
+  limit: Float64Array;
+  consumed: Float64Array;
+  offered: Float64Array;
+}
+
+/** An instance of the addon's Allocator class (native/binding/allocator.cc). */
+interface NativeAllocatorHandle {
+  apply(data: Float64Array, strings: readonly string[]): void;
+  allocate(now: number): Decisions;
+  explain(framework: number, role: number): NativeExplain;
+}
+
 /** The addon's exports, exactly as native/binding registers them. Private to this file. */
 interface NativeAddon {
   version(): string;
   detectCgroups(mountinfoPath?: string): CgroupsLayout;
   dominantShares(allocated: Float64Array, total: Float64Array, excluded: Uint8Array, weights: Float64Array): Float64Array;
+  Allocator: new () => NativeAllocatorHandle;
 }
 
 /**
@@ -143,4 +160,71 @@ export function containerizerPath(): string {
     throw new MesosError('NATIVE_LOAD_FAILED', `mesos-ts: ${path} ${problem} (build it with \`npm run build:native\`)`, { cause });
   }
   return path;
+}
+
+/** Runs `body`, turning the addon's INVALID_ALLOCATOR_EVENT errors into MesosErrors (the registry's form). */
+function rethrowRefusal<T>(body: () => T): T {
+  try {
+    return body();
+  } catch (cause) {
+    if ((cause as { code?: unknown } | null)?.code === 'INVALID_ALLOCATOR_EVENT') {
+      throw new MesosError('INVALID_ALLOCATOR_EVENT', (cause as Error).message, { cause });
+    }
+    throw cause;
+  }
+}
+
+/** [k, v, k, v, ...] as a Map, in the order given (ascending keys from the core). */
+function pairsToMap(pairs: Float64Array): Map<number, number> {
+  const out = new Map<number, number>();
+  for (let i = 0; i + 1 < pairs.length; i += 2) out.set(pairs[i]!, pairs[i + 1]!);
+  return out;
+}
+
+/**
+ * The native allocator core (native/drf/allocator.h, docs/allocator.md) behind the AllocatorCore
+ * interface the facade drives. Batches and decisions cross the boundary as typed arrays; only
+ * explain() builds a few Maps.
+ *
+ * apply() throws a MesosError with code INVALID_ALLOCATOR_EVENT when the core refuses a batch: a
+ * malformed batch changes nothing; a semantic error stops at the bad event, which changes
+ * nothing, and the events before it stay applied (the message names the event). Wrong argument
+ * types throw TypeError, out-of-range values RangeError.
+ */
+export class NativeAllocatorCore implements AllocatorCore {
+  readonly #handle: NativeAllocatorHandle;
+
+  constructor() {
+    this.#handle = new (native().Allocator)();
+  }
+
+  apply(batch: EventBatch): void {
+    rethrowRefusal(() => this.#handle.apply(batch.data, batch.strings));
+  }
+
+  allocate(now: number): Decisions {
+    return this.#handle.allocate(now);
+  }
+
+  /** Throws INVALID_ALLOCATOR_EVENT for an unknown framework or role, as the reference does. */
+  explain(framework: number, role: number): CoreExplain {
+    const e = rethrowRefusal(() => this.#handle.explain(framework, role));
+    return {
+      share: e.share,
+      rank: e.rank,
+      roleShare: e.roleShare,
+      roleRank: e.roleRank,
+      weight: e.weight,
+      active: e.active,
+      suppressed: e.suppressed,
+      filters: e.filters,
+      filteredAgents: e.filteredAgents,
+      guarantee: pairsToMap(e.guarantee),
+      limit: pairsToMap(e.limit),
+      consumed: pairsToMap(e.consumed),
+      offered: pairsToMap(e.offered),
+      skips: e.skips,
+      candidates: e.candidates,
+    };
+  }
 }

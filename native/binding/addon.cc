@@ -28,6 +28,7 @@ Napi::Object InitMesosNative(Napi::Env env, Napi::Object exports) {
   exports.Set("version", Napi::Function::New(env, mesos::binding::Version, "version"));
   mesos::binding::registerCgroups(env, exports);
   mesos::binding::registerDrf(env, exports);
+  mesos::binding::registerAllocator(env, exports);
   return exports;
 }
 

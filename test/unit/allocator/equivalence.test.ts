@@ -1,0 +1,48 @@
+// The native core and the reference core must make identical decisions for the same events and
+// seed (docs/allocator.md), and every cycle must keep the allocator's invariants. fast-check
+// picks the seeds; the driver in test/helpers/allocator-model.ts picks valid random events.
+import fc from 'fast-check';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { EventWriter, type AllocatorCore } from '../../../lib/allocator/protocol.ts';
+import { ReferenceAllocatorCore } from '../../../lib/allocator/reference/index.ts';
+import { NativeAllocatorCore } from '../../../lib/native/index.ts';
+import { ROLES, ScenarioModel, decisionsToPlain } from '../../helpers/allocator-model.ts';
+
+const STEPS = 80;
+
+function run(seed: number, cores: AllocatorCore[]): void {
+  const model = new ScenarioModel(seed);
+  const writer = new EventWriter();
+  model.configure(writer, seed);
+  let cycles = 0;
+  for (let step = 0; step < STEPS; step++) {
+    if (model.step(writer) === 'event') continue;
+    const batch = writer.take();
+    for (const core of cores) core.apply(batch);
+    const results = cores.map((core) => decisionsToPlain(core.allocate(model.now)));
+    for (let i = 1; i < results.length; i++) {
+      assert.equal(results[i], results[0], `seed ${seed}, cycle ${cycles}: core ${i} decided differently`);
+    }
+    const problems = model.recordCycle(results[0]!);
+    assert.equal(problems, [], `seed ${seed}, cycle ${cycles}: invariants`);
+    // Explanations agree too, for every framework and role.
+    for (const [f, fw] of model.frameworks) {
+      for (const r of fw.roles) {
+        const explained = cores.map((core) => core.explain(f, r));
+        for (let i = 1; i < explained.length; i++) assert.equal(explained[i], explained[0], `seed ${seed}, cycle ${cycles}: explain(${f}, ${ROLES[r]![1]})`);
+      }
+    }
+    cycles++;
+  }
+}
+
+test('reference core: random event sequences keep the invariants', () => {
+  fc.assert(fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), (seed) => run(seed, [new ReferenceAllocatorCore()])), { numRuns: 150 });
+});
+
+test('native and reference cores make identical decisions for random event sequences', () => {
+  fc.assert(fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), (seed) => run(seed, [new ReferenceAllocatorCore(), new NativeAllocatorCore()])), { numRuns: 300 });
+});
+
+test.run();
