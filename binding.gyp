@@ -28,6 +28,7 @@
       "defines": [
         "NAPI_VERSION=8",
         "NAPI_CPP_EXCEPTIONS",
+        "NODE_ADDON_API_CPP_EXCEPTIONS_ALL",
         "MESOS_NATIVE_VERSION=\"<!(node -p \"require('./package.json').version\")\""
       ]
     },

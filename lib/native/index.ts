@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AllocatorCore, CoreExplain, Decisions, EventBatch } from '../allocator/protocol.ts';
-import { MesosError } from '../common/errors.ts';
+import { MesosError, type ErrorCode } from '../common/errors.ts';
 
 /** How the host's cgroup hierarchies are mounted (see native/cgroups/hierarchy.h). */
 export type CgroupsMode =
@@ -30,20 +30,32 @@ export interface CgroupsLayout {
 }
 
 /** The `code` of every error detectCgroups throws. */
-export const CGROUPS_DETECT_FAILED = 'CGROUPS_DETECT_FAILED';
+export const CGROUPS_DETECT_FAILED = 'CGROUPS_DETECT_FAILED' satisfies ErrorCode;
 
-export interface CgroupsDetectError extends Error {
-  readonly code: typeof CGROUPS_DETECT_FAILED;
+/**
+ * A failure to read the cgroup layout. The addon throws a plain Error carrying the code and the
+ * errno details; detectCgroups re-throws it as this registered MesosError.
+ */
+export class CgroupsDetectError extends MesosError {
+  declare readonly code: typeof CGROUPS_DETECT_FAILED;
   /** The positive C errno (compare with `os.constants.errno`), present when a system call failed. */
-  readonly errno?: number;
+  declare readonly errno?: number;
   /** The system call that failed (`open`, `read`, ...), present with errno. */
-  readonly syscall?: string;
+  declare readonly syscall?: string;
   /** The file at fault (the mountinfo file), when there is one. */
-  readonly path?: string;
+  declare readonly path?: string;
+
+  constructor(message: string, details: { errno?: number; syscall?: string; path?: string; cause?: unknown }) {
+    super(CGROUPS_DETECT_FAILED, message, { cause: details.cause });
+    this.name = 'CgroupsDetectError';
+    if (details.errno !== undefined) this.errno = details.errno;
+    if (details.syscall !== undefined) this.syscall = details.syscall;
+    if (details.path !== undefined) this.path = details.path;
+  }
 }
 
 export function isCgroupsDetectError(error: unknown): error is CgroupsDetectError {
-  return error instanceof Error && (error as { code?: unknown }).code === CGROUPS_DETECT_FAILED;
+  return error instanceof CgroupsDetectError;
 }
 
 /** CoreExplain as native/binding/allocator.cc sends it: Maps as [key, value, key, value, ...]. */
@@ -122,7 +134,17 @@ export function nativeVersion(): string {
  * no cgroup hierarchy is mounted.
  */
 export function detectCgroups(mountinfoPath?: string): CgroupsLayout {
-  return mountinfoPath === undefined ? native().detectCgroups() : native().detectCgroups(mountinfoPath);
+  try {
+    return mountinfoPath === undefined ? native().detectCgroups() : native().detectCgroups(mountinfoPath);
+  } catch (err) {
+    const e = err as { code?: unknown; message?: string; errno?: number; syscall?: string; path?: string };
+    if (e?.code !== CGROUPS_DETECT_FAILED) throw err;
+    const details: { errno?: number; syscall?: string; path?: string; cause: unknown } = { cause: err };
+    if (typeof e.errno === 'number') details.errno = e.errno;
+    if (typeof e.syscall === 'string') details.syscall = e.syscall;
+    if (typeof e.path === 'string') details.path = e.path;
+    throw new CgroupsDetectError(e.message ?? 'cgroup detection failed', details);
+  }
 }
 
 /**

@@ -24,6 +24,12 @@ constexpr Skip kBulkReason[4] = {kSkipNothingLeft, kSkipLimit, kSkipMinAllocatab
 
 Error semantic(const std::string& message) { return Error::plain(message); }
 
+// Asks for up to 1 KiB from `data` to be brought into cache.
+void prefetchBytes(const void* data, std::size_t bytes) {
+  const char* from = static_cast<const char*>(data);
+  for (std::size_t line = 0; line < std::min<std::size_t>(bytes, 1024); line += 64) __builtin_prefetch(from + line);
+}
+
 std::int64_t satAdd(std::int64_t a, std::int64_t b) {
   std::int64_t out;
   return __builtin_add_overflow(a, b, &out) ? (b > 0 ? kUnlimited - 1 : -(kUnlimited - 1)) : out;
@@ -1161,11 +1167,34 @@ void Allocator::clearAgentFilters(std::uint32_t agent) {
   }
 }
 
+bool Allocator::offerEquals(const Pooled& cached, const Offer& o) const {
+  if (o.materialized) return pooledEqual(cached, o.pooled);
+  // Compare with the parts the offer would be put together from, without copying them.
+  const Agent& agent = agents_[o.agent];
+  const Bundle* u = o.unreservedAvail;
+  const bool unreserved = u != nullptr && (u->hasNonScalars() || !scalarsZero(o.unreserved));
+  if (cached.pools.size() != (unreserved ? 1 : 0) + o.reservedPools.size()) return false;
+  std::size_t at = 0;
+  if (unreserved) {
+    const PoolBundle& c = cached.pools[at++];
+    if (c.pool != kUnreserved || !scalarsEqual(c.bundle.scalars, o.unreserved) || !(c.bundle.ranges == u->ranges) ||
+        c.bundle.items != u->items) {
+      return false;
+    }
+  }
+  for (std::uint32_t i : o.reservedPools) {
+    const PoolBundle& c = cached.pools[at++];
+    const PoolBundle& a = agent.avail.pools[i];
+    if (c.pool != a.pool || !bundlesEqual(c.bundle, a.bundle)) return false;
+  }
+  return true;
+}
+
 void Allocator::validateBucket(Bucket& bucket, Offer& offer) {
   if (offer.checkedBucket == &bucket) return;
-  materialize(offer);
   offer.checkedBucket = &bucket;
-  if (bucket.cacheValid && pooledEqual(bucket.cachedOffer, offer.pooled)) return;
+  if (bucket.cacheValid && offerEquals(bucket.cachedOffer, offer)) return;
+  materialize(offer);
   // The role's candidate offer on this agent changed: find again which frameworks' filters
   // contain it. Filters of one agent often hold the same resources, so each distinct bundle is
   // checked once (memoStamp).
@@ -1451,11 +1480,7 @@ void Allocator::runStage(bool stage1) {
       // steps ago ...
       for (const PoolBundle& pb : ahead.avail.pools) {
         const Ranges& ranges = pb.bundle.ranges;
-        const char* from = reinterpret_cast<const char*>(ranges.data());
-        const std::size_t bytes = std::min<std::size_t>(ranges.size() * sizeof(RangeEntry), 1024);
-        if (ranges.size() > 1) {
-          for (std::size_t line = 0; line < bytes; line += 64) __builtin_prefetch(from + line);
-        }
+        if (ranges.size() > 1) prefetchBytes(ranges.data(), ranges.size() * sizeof(RangeEntry));
       }
       // ... and its filter buckets.
       for (const auto& [role, b] : ahead.buckets) {
@@ -1464,12 +1489,13 @@ void Allocator::runStage(bool stage1) {
       }
     }
     if (i + 2 < candidates_.size()) {
-      // And the buckets' covered bits.
+      // And the buckets' covered bits and the port ranges of their cached offers.
       for (const auto& [role, b] : agents_[candidates_[i + 2]].buckets) {
         const std::vector<std::uint64_t>& bits = buckets_[b].coveredBits;
-        const char* from = reinterpret_cast<const char*>(bits.data());
-        const std::size_t bytes = std::min<std::size_t>(bits.size() * 8, 1024);
-        for (std::size_t line = 0; line < bytes; line += 64) __builtin_prefetch(from + line);
+        prefetchBytes(bits.data(), bits.size() * sizeof(std::uint64_t));
+        for (const PoolBundle& pb : buckets_[b].cachedOffer.pools) {
+          if (pb.bundle.ranges.size() > 1) prefetchBytes(pb.bundle.ranges.data(), pb.bundle.ranges.size() * sizeof(RangeEntry));
+        }
       }
     }
     const std::uint32_t a = candidates_[i];

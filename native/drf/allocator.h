@@ -370,7 +370,9 @@ class Allocator {
   void clearAgentFilters(std::uint32_t agent);
   void adjustCovered(Bucket& bucket, const BucketEntry& entry, int sign);
   bool chainCovers(std::int32_t first, const Pooled& offer);
+  // Makes the bucket's cache describe `offer` (recomputing what its filters cover if it changed).
   void validateBucket(Bucket& bucket, Offer& offer);
+  bool offerEquals(const Pooled& cached, const Offer& offer) const;
 
   // ---- The cycle ----------------------------------------------------------------------------
   void runStage(bool stage1);

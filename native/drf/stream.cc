@@ -136,14 +136,11 @@ class Reader {
   Bundle bundle(const std::string& what) {
     Bundle b;
     b.scalars = sparse(what.c_str());
-    // Ranges: [nRanges, (name, nIntervals, (begin, end)*)*]; a name given twice keeps its last
-    // intervals, as a Map.set would.
+    // Ranges: [nRanges, (name, nIntervals, (begin, end)*)*]; a name given twice is merged (the
+    // union), as repeated scalars are summed (docs/allocator.md section 7).
     const std::int64_t nr = index((what + " ranges count").c_str());
     for (std::int64_t i = 0; i < nr; ++i) {
       const std::uint32_t name = static_cast<std::uint32_t>(index((what + " range name").c_str()));
-      b.ranges.erase(std::remove_if(b.ranges.begin(), b.ranges.end(),
-                                    [name](const RangeEntry& e) { return e.name == name; }),
-                     b.ranges.end());
       const std::int64_t n = index((what + " interval count").c_str());
       for (std::int64_t j = 0; j < n; ++j) {
         const std::int64_t lo = index((what + " range begin").c_str(), kBoundLimit);
@@ -158,7 +155,6 @@ class Reader {
     const std::int64_t ns = index((what + " sets count").c_str());
     for (std::int64_t i = 0; i < ns; ++i) {
       const std::uint32_t name = static_cast<std::uint32_t>(index((what + " set name").c_str()));
-      std::erase_if(b.items, [name](const SetItem& e) { return e.name == name; });
       const std::int64_t n = index((what + " set item count").c_str());
       for (std::int64_t j = 0; j < n; ++j) {
         b.items.push_back({name, static_cast<std::uint32_t>(index((what + " set item").c_str()))});
@@ -177,11 +173,14 @@ class Reader {
     for (std::int64_t i = 0; i < n; ++i) {
       const std::int32_t pool = static_cast<std::int32_t>(indexOrNone((what + " pool").c_str()));
       Bundle b = bundle(what);
-      // A pool given twice keeps its last bundle, as a Map.set would.
-      out.pools.erase(std::remove_if(out.pools.begin(), out.pools.end(),
-                                     [pool](const PoolBundle& p) { return p.pool == pool; }),
-                      out.pools.end());
-      out.pools.push_back(PoolBundle{pool, std::move(b)});
+      // A pool given twice is merged into one bundle.
+      auto same = std::find_if(out.pools.begin(), out.pools.end(),
+                               [pool](const PoolBundle& p) { return p.pool == pool; });
+      if (same != out.pools.end()) {
+        addBundle(same->bundle, b);
+      } else {
+        out.pools.push_back(PoolBundle{pool, std::move(b)});
+      }
     }
     std::sort(out.pools.begin(), out.pools.end(),
               [](const PoolBundle& x, const PoolBundle& y) { return x.pool < y.pool; });

@@ -82,7 +82,7 @@ TEST(every_op_reads_back) {
 TEST(inputs_are_normalized_as_they_are_read) {
   EventWriter w;
   // Ranges out of order and touching, items repeated, a scalar given twice (summed), a zero
-  // scalar, an empty pool, and a pool given twice (the last one counts).
+  // scalar, an empty pool, and a pool given twice (merged: 5 + 9).
   w.addAgent(0,
              {{2, {{{0, 5}}, {}, {}}},
               {-1, {{{0, 1000}, {1, 0}, {0, 500}}, {{0, {{5, 6}, {1, 2}, {3, 3}}}}, {{0, {3, 1, 3}}}}},
@@ -101,7 +101,7 @@ TEST(inputs_are_normalized_as_they_are_read) {
   CHECK_EQ(u.ranges[0].end, 3);
   CHECK_EQ(u.items.size(), 2);
   CHECK_EQ(p.pools[1].pool, 2);
-  CHECK_EQ(p.pools[1].bundle.scalars[0], 9);
+  CHECK_EQ(p.pools[1].bundle.scalars[0], 14);
 }
 
 TEST(malformed_batches_are_rejected_with_their_position) {

@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { EventWriter, type AllocatorCore } from '../../../lib/allocator/protocol.ts';
+import { EventWriter, Op, type AllocatorCore } from '../../../lib/allocator/protocol.ts';
 import { ReferenceAllocatorCore } from '../../../lib/allocator/reference/index.ts';
 import { NativeAllocatorCore } from '../../../lib/native/index.ts';
 import { ROLES, ScenarioModel, decisionsToPlain } from '../../helpers/allocator-model.ts';
@@ -43,6 +43,31 @@ test('reference core: random event sequences keep the invariants', () => {
 
 test('native and reference cores make identical decisions for random event sequences', () => {
   fc.assert(fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), (seed) => run(seed, [new ReferenceAllocatorCore(), new NativeAllocatorCore()])), { numRuns: 300 });
+});
+
+test('a pool or name repeated inside one bundle is merged by both cores', () => {
+  const setup = new EventWriter()
+    .configure({ seed: 1, gpuScalar: 0, excluded: [], defaultMinAllocatable: [], roleSorter: 0, frameworkSorter: 0 })
+    .addRole(0, 'r', -1)
+    .addFramework(0, 'f', [0], false, true, [])
+    .take();
+  // ADD_AGENT 0, activated, 2 pools, both unreserved: cpus 1 + ports [10-20], then cpus 0.5 +
+  // ports [15-30] + zones {3, 4}; the second bundle also repeats the range name.
+  const raw = new Float64Array([
+    Op.ADD_AGENT, 0, 1, 2,
+    -1, 1, 1, 1000, 1, 0, 1, 10, 20, 0,
+    -1, 1, 1, 500, 2, 0, 1, 15, 30, 0, 1, 40, 40, 1, 0, 2, 3, 4,
+  ]);
+  const results = [new ReferenceAllocatorCore(), new NativeAllocatorCore()].map((core) => {
+    core.apply(setup);
+    core.apply({ data: raw, strings: [] });
+    return decisionsToPlain(core.allocate(1));
+  });
+  assert.equal(results[1], results[0]);
+  const offered = results[0]![0]!.resources.get(-1)!;
+  assert.is(offered.scalars[1], 1500);
+  assert.equal([...offered.ports].sort((a, b) => a - b), [...Array.from({ length: 21 }, (_, i) => 10 + i), 40]);
+  assert.equal([...offered.zones].sort(), [3, 4]);
 });
 
 test.run();

@@ -10,6 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { constants as osConstants, tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
+import { MesosError, exitCode, httpStatus } from '../../../lib/common/errors.ts';
 import {
   CGROUPS_DETECT_FAILED,
   containerizerPath,
@@ -120,6 +121,10 @@ test('detectCgroups failures carry code, errno, syscall and path', () => {
     assert.is(e.syscall, 'open');
     assert.is(e.path, missing);
     assert.is(e.message, `open("${missing}"): No such file or directory`);
+    // A registered error: the one mapping gives its exit code and HTTP status.
+    assert.instance(error, MesosError);
+    assert.is(exitCode(error), 74);
+    assert.is(httpStatus(error), 500);
   }
   withFile('this is not mountinfo\n', (path) => {
     try {
