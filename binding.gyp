@@ -14,6 +14,7 @@
         "native/binding/cgroups.cc",
         "native/binding/drf.cc",
         "native/common/file.cc",
+        "native/common/text.cc",
         "native/cgroups/hierarchy.cc",
         "native/cgroups/path.cc",
         "native/drf/allocator.cc",
@@ -39,7 +40,8 @@
         "native/cgroups/containerizer_main.cc",
         "native/cgroups/containerizer_cli.cc",
         "native/cgroups/hierarchy.cc",
-        "native/common/file.cc"
+        "native/common/file.cc",
+        "native/common/text.cc"
       ]
     }
   ]

@@ -6,7 +6,9 @@
 
 import { parseResourceQuantities, parseResourcesOrThrow } from '../../lib/api/resources-text.ts';
 import { toFixedPoint } from '../../lib/api/resources.ts';
-import { StreamReader, UNRESERVED, emptyBundle, type Bundle, type Decisions, type Pooled } from '../../lib/allocator/protocol.ts';
+import {
+  StreamReader, UNRESERVED, addResourceToBundle, emptyBundle, type Bundle, type Decisions, type NameIndex, type Pooled,
+} from '../../lib/allocator/protocol.ts';
 
 /** Scalar indices of every benchmark. gpus is index 0 so that CONFIGURE can name it; no agent has any. */
 export const SCALARS: Readonly<Record<string, number>> = { gpus: 0, cpus: 1, mem: 2, disk: 3 };
@@ -25,20 +27,25 @@ function scalarIndex(name: string): number {
   return k;
 }
 
+const BENCH_NAMES: NameIndex = {
+  scalar: scalarIndex,
+  range: (name) => {
+    const k = RANGES[name];
+    if (k === undefined) throw new Error(`bench: unknown range '${name}'`);
+    return k;
+  },
+  set: (name) => {
+    throw new Error(`bench: set resource '${name}' is not used by the benchmarks`);
+  },
+  item: (name) => {
+    throw new Error(`bench: set resource '${name}' is not used by the benchmarks`);
+  },
+};
+
 /** Unreserved resources in Mesos's text form, as a bundle. */
 export function bundle(text: string): Bundle {
   const out = emptyBundle();
-  for (const r of parseResourcesOrThrow(text)) {
-    if (r.type === 'SCALAR') {
-      out.scalars.set(scalarIndex(r.name), toFixedPoint(r.scalar!.value));
-    } else if (r.type === 'RANGES') {
-      const k = RANGES[r.name];
-      if (k === undefined) throw new Error(`bench: unknown range '${r.name}'`);
-      out.ranges.set(k, (r.ranges?.range ?? []).map((x) => [x.begin, x.end] as [number, number]));
-    } else {
-      throw new Error(`bench: resource '${r.name}' of type ${r.type} is not used by the benchmarks`);
-    }
-  }
+  for (const r of parseResourcesOrThrow(text)) addResourceToBundle(out, r, BENCH_NAMES);
   return out;
 }
 

@@ -16,8 +16,8 @@ import { validateRole } from '../api/roles.ts';
 import { NativeAllocatorCore } from '../native/index.ts';
 import type * as v1 from '../types/mesos.ts';
 import {
-  EventWriter, SKIP_NAMES, SORTER_DRF, SORTER_RANDOM, StreamReader, UNRESERVED,
-  type AllocatorCore, type Bundle, type Pooled, type SkipName,
+  EventWriter, SKIP_NAMES, addResourceToBundle, emptyBundle, SORTER_DRF, SORTER_RANDOM, StreamReader, UNRESERVED,
+  type AllocatorCore, type NameIndex, type Pooled, type SkipName,
 } from './protocol.ts';
 import { ReferenceAllocatorCore } from './reference/index.ts';
 
@@ -124,9 +124,15 @@ export class Allocator {
   private readonly setNames = new Interner();
   private readonly setItems = new Interner();
   private readonly frameworkState = new Map<string, FrameworkState>();
-  /** The reservation stack last seen for (agent, role) pools, restored in offers. */
-  private readonly reservationStacks = new Map<string, v1.Resource.ReservationInfo[]>();
+  /** The reservation stack last seen for each (agent, role) pool, restored in offers. */
+  private readonly reservationStacks = new Map<string, Map<string, v1.Resource.ReservationInfo[]>>();
   private readonly removedAgents = new Set<string>();
+  private readonly names: NameIndex = {
+    scalar: (name) => this.scalars.intern(name),
+    range: (name) => this.rangeNames.intern(name),
+    set: (name) => this.setNames.intern(name),
+    item: (_name, item) => this.setItems.intern(item),
+  };
 
   constructor(options: AllocatorOptions = {}) {
     this.core = typeof options.core === 'object' ? options.core : createCore(options.core ?? 'native');
@@ -165,6 +171,7 @@ export class Allocator {
   removeAgent(agentId: string): void {
     this.writer.removeAgent(this.agentIndex(agentId));
     this.removedAgents.add(agentId);
+    this.reservationStacks.delete(agentId);
   }
 
   activateAgent(agentId: string): void {
@@ -426,30 +433,19 @@ export class Allocator {
       }
       const roleName = reservationRole(resource);
       const pool = roleName === undefined ? UNRESERVED : this.role(roleName);
-      if (record && roleName !== undefined) this.reservationStacks.set(`${agentId}\u0000${roleName}`, resource.reservations ?? []);
+      if (record && roleName !== undefined) {
+        let stacks = this.reservationStacks.get(agentId);
+        if (!stacks) this.reservationStacks.set(agentId, (stacks = new Map()));
+        stacks.set(roleName, resource.reservations ?? []);
+      }
       let bundle = out.get(pool);
       if (!bundle) {
-        bundle = { scalars: new Map(), ranges: new Map(), sets: new Map() };
+        bundle = emptyBundle();
         out.set(pool, bundle);
       }
-      addResource(bundle, resource, this);
+      addResourceToBundle(bundle, resource, this.names);
     }
     return out;
-  }
-
-  /** @internal used by addResource */
-  internScalar(name: string): number {
-    return this.scalars.intern(name);
-  }
-
-  /** @internal */
-  internRange(name: string): number {
-    return this.rangeNames.intern(name);
-  }
-
-  /** @internal */
-  internSet(name: string, items: readonly string[]): [number, number[]] {
-    return [this.setNames.intern(name), items.map((i) => this.setItems.intern(i))];
   }
 
   /** Pooled bundles back to Mesos resources, allocated to `role`. */
@@ -460,7 +456,7 @@ export class Allocator {
       let reservations: v1.Resource.ReservationInfo[] | undefined;
       if (pool !== UNRESERVED) {
         const roleName = this.roles.names[pool]!;
-        reservations = this.reservationStacks.get(`${agentId}\u0000${roleName}`) ?? [{ type: 'DYNAMIC', role: roleName }];
+        reservations = this.reservationStacks.get(agentId)?.get(roleName) ?? [{ type: 'DYNAMIC', role: roleName }];
       }
       const base = (r: v1.Resource): v1.Resource => (reservations ? { ...r, reservations, allocation_info } : { ...r, allocation_info });
       for (const [k, v] of bundle.scalars) {
@@ -479,29 +475,6 @@ export class Allocator {
   }
 }
 
-function addResource(bundle: Bundle, resource: v1.Resource, names: Allocator): void {
-  switch (resource.type) {
-    case 'SCALAR': {
-      const k = names.internScalar(resource.name);
-      bundle.scalars.set(k, (bundle.scalars.get(k) ?? 0) + toFixedPoint(resource.scalar?.value ?? 0));
-      break;
-    }
-    case 'RANGES': {
-      const k = names.internRange(resource.name);
-      const list = bundle.ranges.get(k) ?? [];
-      for (const r of resource.ranges?.range ?? []) list.push([r.begin, r.end]);
-      bundle.ranges.set(k, list);
-      break;
-    }
-    case 'SET': {
-      const [k, items] = names.internSet(resource.name, resource.set?.item ?? []);
-      bundle.sets.set(k, [...(bundle.sets.get(k) ?? []), ...items]);
-      break;
-    }
-    default:
-      throw new MesosError('INVALID_RESOURCES', `resource '${resource.name}' of type ${resource.type} cannot be allocated`);
-  }
-}
 
 const REASON_TEXT: Record<Reason, string> = {
   OFFERED: 'The framework was offered resources in the last allocation cycle.',

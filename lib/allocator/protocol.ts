@@ -12,6 +12,10 @@
 //   list            [n, value*]
 //   groups          [nGroups, (sparse scalars)*]
 
+import { MesosError } from '../common/errors.ts';
+import { toFixedPoint } from '../api/resources.ts';
+import type * as v1 from '../types/mesos.ts';
+
 export const Op = {
   CONFIGURE: 1,
   ADD_ROLE: 2,
@@ -110,6 +114,43 @@ export interface AllocatorCore {
 
 export function emptyBundle(): Bundle {
   return { scalars: new Map(), ranges: new Map(), sets: new Map() };
+}
+
+/** How resource names become indices: the facade interns them, the benchmarks use fixed tables. */
+export interface NameIndex {
+  scalar(name: string): number;
+  range(name: string): number;
+  set(name: string): number;
+  item(name: string, item: string): number;
+}
+
+/**
+ * Adds one Mesos `Resource` (scalar, ranges or set) to a bundle. Scalars become milli-units
+ * (fixed point, 3 decimals). The facade and the benchmarks both use this conversion.
+ */
+export function addResourceToBundle(bundle: Bundle, resource: v1.Resource, names: NameIndex): void {
+  switch (resource.type) {
+    case 'SCALAR': {
+      const k = names.scalar(resource.name);
+      bundle.scalars.set(k, (bundle.scalars.get(k) ?? 0) + toFixedPoint(resource.scalar?.value ?? 0));
+      break;
+    }
+    case 'RANGES': {
+      const k = names.range(resource.name);
+      const list = bundle.ranges.get(k) ?? [];
+      for (const r of resource.ranges?.range ?? []) list.push([r.begin, r.end]);
+      bundle.ranges.set(k, list);
+      break;
+    }
+    case 'SET': {
+      const k = names.set(resource.name);
+      const items = (resource.set?.item ?? []).map((i) => names.item(resource.name, i));
+      bundle.sets.set(k, [...(bundle.sets.get(k) ?? []), ...items]);
+      break;
+    }
+    default:
+      throw new MesosError('INVALID_RESOURCES', `resource '${resource.name}' of type ${resource.type} cannot be allocated`);
+  }
 }
 
 /** `a + b` without normalizing: scalars summed, range and set lists concatenated. */

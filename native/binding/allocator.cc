@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "binding/args.h"
+#include "common/text.h"
 #include "binding/exports.h"
 #include "drf/allocator.h"
 
@@ -22,14 +23,6 @@ constexpr const char* kInvalidEvent = "INVALID_ALLOCATOR_EVENT";
 // The largest index the protocol allows (protocol.ts: indices are below 2^31).
 constexpr double kIndexLimit = 2147483648.0;
 
-// A number as JavaScript prints it, closely enough for an error message.
-std::string jsNumber(double value) {
-  if (std::isnan(value)) return "NaN";
-  if (std::isinf(value)) return value > 0 ? "Infinity" : "-Infinity";
-  char buffer[64];
-  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
-  return std::string(buffer, result.ptr);
-}
 
 // Runs core code, turning a C++ exception (allocation failure, a broken invariant) into a JS
 // Error instead of letting it end the process.
@@ -95,7 +88,7 @@ class AllocatorWrap final : public Napi::ObjectWrap<AllocatorWrap> {
     const double now = numberArgument(info, 0, "Allocator.allocate", "now");
     if (!std::isfinite(now)) {
       throw Napi::RangeError::New(env, "Allocator.allocate: now must be a finite number of ms, got " +
-                                           jsNumber(now));
+                                           common::jsNumber(now));
     }
     const drf::Decisions& decisions = guarded(env, [&]() -> const drf::Decisions& {
       return allocator_.allocate(now);
@@ -173,7 +166,7 @@ class AllocatorWrap final : public Napi::ObjectWrap<AllocatorWrap> {
     if (!(std::floor(value) == value && value >= 0 && value < kIndexLimit)) {
       throw Napi::RangeError::New(info.Env(), std::string(function) + ": " + name +
                                                   " must be an integer index in [0, 2^31), got " +
-                                                  jsNumber(value));
+                                                  common::jsNumber(value));
     }
     return static_cast<std::uint32_t>(value);
   }

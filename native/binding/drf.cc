@@ -9,6 +9,7 @@
 #include <string>
 
 #include "binding/args.h"
+#include "common/text.h"
 #include "binding/exports.h"
 #include "drf/quantities.h"
 
@@ -17,22 +18,13 @@ namespace {
 
 constexpr const char* kFunction = "dominantShares";
 
-// A number as JavaScript would print it, closely enough for an error message: NaN and Infinity
-// spelled the JS way, otherwise the shortest text that reads back as the same double.
-std::string number(double value) {
-  if (std::isnan(value)) return "NaN";
-  if (std::isinf(value)) return value > 0 ? "Infinity" : "-Infinity";
-  char buffer[64];
-  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
-  return std::string(buffer, result.ptr);
-}
 
 Napi::RangeError badQuantity(Napi::Env env, const char* argument, std::size_t index,
                              double value) {
   return Napi::RangeError::New(
       env, std::string(kFunction) + ": " + argument + "[" + std::to_string(index) +
                "] must be a finite number >= 0 whose thousandths fit in an int64 (at most "
-               "about 9.2e15), got " + number(value));
+               "about 9.2e15), got " + common::jsNumber(value));
 }
 
 // dominantShares(allocated: Float64Array, total: Float64Array, excluded: Uint8Array,
@@ -78,7 +70,7 @@ Napi::Value DominantShares(const Napi::CallbackInfo& info) {
     if (!(std::isfinite(weights[c]) && weights[c] > 0.0)) {
       throw Napi::RangeError::New(env, std::string(kFunction) + ": weights[" + std::to_string(c) +
                                            "] must be a finite number > 0, got " +
-                                           number(weights[c]));
+                                           common::jsNumber(weights[c]));
     }
   }
 

@@ -1,5 +1,7 @@
 #include "cgroups/hierarchy.h"
 
+#include "common/text.h"
+
 #include <algorithm>
 #include <array>
 #include <charconv>
@@ -72,23 +74,6 @@ bool parseDecimal(std::string_view text, Integer& value) {
   return result.ec == std::errc() && result.ptr == text.data() + text.size();
 }
 
-// The line as it appears in an error message: control bytes escaped, cut at a readable length.
-std::string quoteLine(std::string_view line) {
-  constexpr std::size_t kShown = 160;
-  std::string out = "\"";
-  for (std::size_t i = 0; i < line.size() && i < kShown; ++i) {
-    const unsigned char c = static_cast<unsigned char>(line[i]);
-    if (c < 0x20 || c == 0x7f) {
-      char buffer[8];
-      std::snprintf(buffer, sizeof buffer, "\\x%02x", c);
-      out += buffer;
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  out += line.size() > kShown ? "\"..." : "\"";
-  return out;
-}
 
 }  // namespace
 
@@ -167,7 +152,7 @@ Try<std::vector<MountInfoEntry>> parseMountInfo(std::string_view text, std::stri
     if (entry.isError()) {
       return Error::plain(std::string(origin) + ":" + std::to_string(lineNumber) +
                               ": malformed mountinfo line (" + entry.error().message +
-                              "): " + quoteLine(line),
+                              "): " + common::quoteBytes(line, 160),
                           origin);
     }
     entries.push_back(std::move(entry).get());

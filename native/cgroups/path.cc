@@ -1,5 +1,7 @@
 #include "cgroups/path.h"
 
+#include "common/text.h"
+
 #include <cstdio>
 #include <utility>
 #include <vector>
@@ -13,21 +15,6 @@ bool isNameCharacter(char c) {
          c == '_' || c == '-';
 }
 
-// A path or id as it appears in an error message: quoted, with NUL and control bytes visible.
-std::string quote(std::string_view text) {
-  std::string out = "\"";
-  for (char c : text) {
-    const unsigned char byte = static_cast<unsigned char>(c);
-    if (byte < 0x20 || byte == 0x7f) {
-      char buffer[8];
-      std::snprintf(buffer, sizeof buffer, "\\x%02x", byte);
-      out += buffer;
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
-}
 
 std::optional<std::string> nameProblem(std::string_view name) {
   if (name.empty()) return "is empty";
@@ -55,7 +42,7 @@ std::vector<std::string_view> components(std::string_view path) {
 }
 
 Error refused(std::string_view what, std::string_view value, const std::string& why) {
-  return Error::plain(std::string(what) + " " + quote(value) + " " + why, value);
+  return Error::plain(std::string(what) + " " + common::quoteBytes(value) + " " + why, value);
 }
 
 }  // namespace
@@ -100,7 +87,7 @@ Try<CgroupPaths> CgroupPaths::create(std::string_view mountPoint, std::string_vi
   for (std::string_view component : components(cgroupsRoot)) {
     if (std::optional<std::string> problem = nameProblem(component)) {
       return refused("cgroups root", cgroupsRoot,
-                     "has a component " + quote(component) + " that " + *problem);
+                     "has a component " + common::quoteBytes(component) + " that " + *problem);
     }
   }
   if (trimmed.size() + 1 + cgroupsRoot.size() > kMaxPathLength) {
@@ -155,11 +142,11 @@ Try<std::string> CgroupPaths::checkContainer(std::string_view candidate) const {
     return refused(what, candidate, "is the agent's cgroups root itself, not a container's cgroup");
   }
   if (!candidate.starts_with(prefix)) {
-    return refused(what, candidate, "is outside the agent's cgroups root " + quote(agentRoot_));
+    return refused(what, candidate, "is outside the agent's cgroups root " + common::quoteBytes(agentRoot_));
   }
   for (std::string_view component : components(candidate.substr(prefix.size()))) {
     if (std::optional<std::string> problem = nameProblem(component)) {
-      return refused(what, candidate, "has a component " + quote(component) + " that " + *problem);
+      return refused(what, candidate, "has a component " + common::quoteBytes(component) + " that " + *problem);
     }
   }
   return std::string(candidate);

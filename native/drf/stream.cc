@@ -1,5 +1,7 @@
 #include "drf/stream.h"
 
+#include "common/text.h"
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -14,14 +16,6 @@ constexpr double kBoundLimit = 9007199254740992.0;  // 2^53
 constexpr double kMaxSafe = 9007199254740991.0;     // 2^53 - 1
 constexpr double kSeedLimit = 4294967296.0;         // 2^32
 
-// A number as JavaScript prints it, closely enough for an error message.
-std::string number(double value) {
-  if (std::isnan(value)) return "NaN";
-  if (std::isinf(value)) return value > 0 ? "Infinity" : "-Infinity";
-  char buffer[64];
-  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
-  return std::string(buffer, result.ptr);
-}
 
 // Thrown inside this file only, to unwind a decode; decodeBatch turns it into an Error.
 struct Malformed {
@@ -45,7 +39,7 @@ class Reader {
   std::int64_t index(const char* what, double limit = kIndexLimit) {
     const double v = num();
     if (!(std::isfinite(v) && std::floor(v) == v && v >= 0 && v < limit)) {
-      fail(std::string(what) + ": " + number(v) + " is not a valid index or count");
+      fail(std::string(what) + ": " + common::jsNumber(v) + " is not a valid index or count");
     }
     return static_cast<std::int64_t>(v);
   }
@@ -54,7 +48,7 @@ class Reader {
   std::int64_t indexOrNone(const char* what) {
     const double v = num();
     if (!(std::isfinite(v) && std::floor(v) == v && v >= -1 && v < kIndexLimit)) {
-      fail(std::string(what) + ": " + number(v) + " is not valid");
+      fail(std::string(what) + ": " + common::jsNumber(v) + " is not valid");
     }
     return static_cast<std::int64_t>(v);
   }
@@ -63,20 +57,20 @@ class Reader {
   std::int64_t milli(const char* what) {
     const double v = num();
     if (!(std::isfinite(v) && std::floor(v) == v && v >= 0 && v <= kMaxSafe)) {
-      fail(std::string(what) + ": " + number(v) + " is not a non-negative amount");
+      fail(std::string(what) + ": " + common::jsNumber(v) + " is not a non-negative amount");
     }
     return static_cast<std::int64_t>(v);
   }
 
   double finite(const char* what) {
     const double v = num();
-    if (!std::isfinite(v)) fail(std::string(what) + ": " + number(v) + " is not a finite number");
+    if (!std::isfinite(v)) fail(std::string(what) + ": " + common::jsNumber(v) + " is not a finite number");
     return v;
   }
 
   bool flag(const char* what) {
     const double v = num();
-    if (v != 0 && v != 1) fail(std::string(what) + ": " + number(v) + " is not 0 or 1");
+    if (v != 0 && v != 1) fail(std::string(what) + ": " + common::jsNumber(v) + " is not 0 or 1");
     return v == 1;
   }
 
@@ -228,7 +222,7 @@ void readEvent(Reader& in, Event& e) {
     case Op::kSetWeight: {
       e.role = static_cast<std::uint32_t>(in.index("role"));
       e.weight = in.finite("weight");
-      if (!(e.weight > 0)) in.fail("weight: " + number(e.weight) + " is not > 0");
+      if (!(e.weight > 0)) in.fail("weight: " + common::jsNumber(e.weight) + " is not > 0");
       return;
     }
     case Op::kSetQuota:

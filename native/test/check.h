@@ -28,6 +28,8 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+
+#include "common/text.h"
 #include <utility>
 #include <vector>
 
@@ -83,21 +85,7 @@ std::string show(const T& value) {
     return value ? "true" : "false";
   } else if constexpr (std::is_convertible_v<const T&, std::string_view> &&
                        !std::is_same_v<U, std::nullptr_t>) {
-    std::string_view text = value;
-    std::string out = "\"";
-    for (unsigned char c : text) {
-      if (c == '"' || c == '\\') {
-        out += '\\';
-        out += static_cast<char>(c);
-      } else if (c < 0x20 || c == 0x7f) {
-        char buffer[8];
-        std::snprintf(buffer, sizeof buffer, "\\x%02x", c);
-        out += buffer;
-      } else {
-        out += static_cast<char>(c);
-      }
-    }
-    return out + "\"";
+    return mesos::common::quoteBytes(std::string_view(value));
   } else if constexpr (std::is_same_v<U, char> || std::is_same_v<U, signed char> ||
                        std::is_same_v<U, unsigned char>) {
     return std::to_string(static_cast<int>(value));
