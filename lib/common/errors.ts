@@ -37,6 +37,10 @@ export const ERRORS = {
     status: 405, exit: 64,
     doc: 'The endpoint does not take the request\'s method; the response\'s `Allow` header lists the methods it takes.',
   },
+  FORBIDDEN: {
+    status: 403, exit: 77,
+    doc: 'The caller may not make this call now: e.g. a scheduler call from a framework that is not subscribed.',
+  },
   NOT_ACCEPTABLE: {
     status: 406, exit: 64,
     doc: 'The request\'s `Accept` header allows no encoding we write (JSON; protobuf is not spoken yet).',
@@ -73,6 +77,10 @@ export const ERRORS = {
   STORE_INVALID_OP: {
     status: 500, exit: 70,
     doc: 'A store call has an invalid key, value or batch operation (a bug in the caller); the message names it, and nothing was written.',
+  },
+  SERVICE_UNAVAILABLE: {
+    status: 503, exit: 75,
+    doc: 'The master cannot serve the request yet (it has not finished recovering its registry); try again.',
   },
   NOT_IMPLEMENTED: { status: 501, exit: 70, doc: 'The command or call exists but is not built yet.' },
   INTERNAL: { status: 500, exit: 70, doc: 'An unexpected internal error (a bug): the message says what failed.' },

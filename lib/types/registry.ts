@@ -10,6 +10,7 @@ import type * as executor from './executor.ts';
 import type * as master from './master.ts';
 import type * as agent from './agent.ts';
 import type * as protobuf from './protobuf.ts';
+import type * as link from './link.ts';
 
 export interface MessageTypes {
   'mesos.v1.FrameworkID': v1.FrameworkID;
@@ -351,4 +352,23 @@ export interface MessageTypes {
   'mesos.v1.agent.ProcessIO.Control': agent.ProcessIO.Control;
   'mesos.v1.agent.ProcessIO.Control.Heartbeat': agent.ProcessIO.Control.Heartbeat;
   'google.protobuf.Duration': protobuf.Duration;
+  'mesos.internal.link.Call': link.Call;
+  'mesos.internal.link.Call.Register': link.Call.Register;
+  'mesos.internal.link.Call.StatusUpdate': link.Call.StatusUpdate;
+  'mesos.internal.link.Call.ExecutorExited': link.Call.ExecutorExited;
+  'mesos.internal.link.Call.ExecutorMessage': link.Call.ExecutorMessage;
+  'mesos.internal.link.Call.UpdateResources': link.Call.UpdateResources;
+  'mesos.internal.link.Event': link.Event;
+  'mesos.internal.link.Event.Registered': link.Event.Registered;
+  'mesos.internal.link.Event.RunTask': link.Event.RunTask;
+  'mesos.internal.link.Event.RunTaskGroup': link.Event.RunTaskGroup;
+  'mesos.internal.link.Event.KillTask': link.Event.KillTask;
+  'mesos.internal.link.Event.Acknowledge': link.Event.Acknowledge;
+  'mesos.internal.link.Event.ShutdownFramework': link.Event.ShutdownFramework;
+  'mesos.internal.link.Event.ShutdownExecutor': link.Event.ShutdownExecutor;
+  'mesos.internal.link.Event.FrameworkMessage': link.Event.FrameworkMessage;
+  'mesos.internal.link.Event.UpdateFramework': link.Event.UpdateFramework;
+  'mesos.internal.link.Event.CheckpointResources': link.Event.CheckpointResources;
+  'mesos.internal.link.Event.Shutdown': link.Event.Shutdown;
+  'mesos.internal.link.Event.Error': link.Event.Error;
 }

@@ -107,13 +107,24 @@ test('an invalid duration exits 64 with one line naming the flag', async () => {
   assertOneLineFailure(agent, 'mesos-agent', USAGE, /^mesos-agent: Failed to load flag 'executor_shutdown_grace_period': Invalid duration 'forever'/);
 });
 
+test('mesos-master refuses bad flag combinations and values with one line and exit 64', async () => {
+  const [noWorkDir, weights, port, misses] = await Promise.all([
+    runBin('mesos-master', '--port=0', '--registry=leveldb'),
+    runBin('mesos-master', '--port=0', '--registry=in_memory', '--weights=eng=-1'),
+    runBin('mesos-master', '--port=70000', '--registry=in_memory'),
+    runBin('mesos-master', '--port=0', '--registry=in_memory', '--max_agent_ping_timeouts=0'),
+  ]);
+  assertOneLineFailure(noWorkDir, 'mesos-master', USAGE, /^mesos-master: Flag '--work_dir' is required when '--registry=leveldb'$/);
+  assertOneLineFailure(weights, 'mesos-master', USAGE, /^mesos-master: Failed to load flag 'weights': Invalid weight 'eng=-1'/);
+  assertOneLineFailure(port, 'mesos-master', USAGE, /^mesos-master: Failed to load flag 'port'/);
+  assertOneLineFailure(misses, 'mesos-master', USAGE, /^mesos-master: Failed to load flag 'max_agent_ping_timeouts'/);
+});
+
 test('a command that is not built yet exits 70 with one line', async () => {
-  const [master, agent, ctl] = await Promise.all([
-    runBin('mesos-master', '--allocation_interval=2secs'),
+  const [agent, ctl] = await Promise.all([
     runBin('mesos-agent'),
     runBin('mesosctl', 'cluster', 'status'),
   ]);
-  assertOneLineFailure(master, 'mesos-master', NOT_BUILT, /^mesos-master: the master is not built yet/);
   assertOneLineFailure(agent, 'mesos-agent', NOT_BUILT, /^mesos-agent: the agent is not built yet/);
   assertOneLineFailure(ctl, 'mesosctl', NOT_BUILT, /^mesosctl: 'mesosctl cluster' is not built yet$/);
 });

@@ -12,8 +12,9 @@ import executor from './executor.ts';
 import master from './master.ts';
 import agent from './agent.ts';
 import googleProtobuf from './google-protobuf.ts';
+import link from './link.ts';
 
 export const PACKAGES: readonly PackageDecl[] = [
   mesos, mesosRuntime, quota, maintenance, allocator, scheduler, executor, master, agent,
-  googleProtobuf,
+  googleProtobuf, link,
 ];

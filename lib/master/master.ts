@@ -1,0 +1,1373 @@
+// The master's state machine: frameworks, agents, offers and tasks, driven by scheduler calls
+// (scheduler-api.ts), agent-link calls (agent-link.ts) and its own timers (allocation cycles,
+// heartbeats, pings, offer and failover timeouts). It owns the allocator and the registry.
+//
+//   scheduler calls --> Master <-- agent link calls
+//                         |  \
+//            Allocator <--+   +--> Registry (Store) for agents, weights, quota
+//
+// Everything here runs on the event loop: a handler sees a consistent state and its changes are
+// complete before the next one runs. The only awaits are registry writes, and the master does
+// not act on what a write records until it is on disk (Mesos's registrar does the same).
+
+import { randomUUID } from 'node:crypto';
+
+import { Allocator, type CoreKind } from '../allocator/index.ts';
+import { Resources, validateResources } from '../api/resources.ts';
+import { MesosError } from '../common/errors.ts';
+import type { RecordIOStream } from '../common/http-stream.ts';
+import type * as link from '../types/link.ts';
+import type * as v1 from '../types/mesos.ts';
+import type * as scheduler from '../types/scheduler.ts';
+import type { Registry } from './registry.ts';
+import {
+  isTerminalState, masterStatus, reconciledState, unknownTaskAnswer, usesResources, type AgentStanding,
+} from './tasks.ts';
+import {
+  frameworkRoles, hasCapability, injectAllocationInfo, validateFrameworkInfo, validateFrameworkUpdate,
+  validateTask, validateTaskGroup, type TaskContext,
+} from './validation.ts';
+
+export const MASTER_VERSION = '1.11.0';
+export const LINK_VERSION = 1;
+
+export interface MasterOptions {
+  /** The address frameworks and agents reach this master at. */
+  ip: string;
+  port: number;
+  hostname: string;
+  allocationIntervalMs: number;
+  /** Unset: offers stay until used, declined or rescinded for another reason. */
+  offerTimeoutMs?: number;
+  agentPingTimeoutMs: number;
+  maxAgentPingTimeouts: number;
+  agentReregisterTimeoutMs: number;
+  heartbeatIntervalMs: number;
+  minAllocatableResources: string;
+  weights: Readonly<Record<string, number>>;
+  allocatorCore?: CoreKind;
+  /** Completed frameworks remembered, so that their ids are refused (Mesos's max_completed_frameworks). */
+  maxCompletedFrameworks?: number;
+  log: (line: string) => void;
+}
+
+type SchedulerStream = RecordIOStream<'mesos.v1.scheduler.Event'>;
+type LinkStream = RecordIOStream<'mesos.internal.link.Event'>;
+
+/** Where a framework stands with its scheduler. */
+type FrameworkStanding =
+  | 'subscribed' // a live SUBSCRIBE stream
+  | 'disconnected' // its stream closed; the failover timeout runs
+  | 'recovered'; // known only from agents' reregistration after a master failover
+
+interface Framework {
+  readonly id: string;
+  info: v1.FrameworkInfo;
+  roles: Set<string>;
+  standing: FrameworkStanding;
+  stream: SchedulerStream | undefined;
+  streamId: string | undefined;
+  heartbeat: NodeJS.Timeout | undefined;
+  failoverTimer: NodeJS.Timeout | undefined;
+  offers: Set<string>;
+  /** Tasks by task id, whatever agent they are on. */
+  tasks: Map<string, Task>;
+  /** Executors by agent id, then executor id. */
+  executors: Map<string, Map<string, Executor>>;
+  registeredTime: number;
+}
+
+interface Task {
+  readonly frameworkId: string;
+  readonly agentId: string;
+  readonly role: string;
+  /** The Task message as Mesos keeps it; state and the status fields change over time. */
+  task: v1.Task;
+  /** Whether its resources are counted in the allocator. */
+  holdsResources: boolean;
+}
+
+interface Executor {
+  info: v1.ExecutorInfo;
+  role: string;
+  holdsResources: boolean;
+}
+
+interface Agent {
+  readonly id: string;
+  info: v1.AgentInfo;
+  /** The address in offers' `url`. */
+  ip: string;
+  total: Resources;
+  capabilities: v1.AgentInfo.Capability[];
+  link: AgentLink | undefined;
+  /** Deactivated by disconnection: no offers until it reregisters. */
+  active: boolean;
+  pingTimer: NodeJS.Timeout | undefined;
+  pingOutstanding: boolean;
+  pingMisses: number;
+  offers: Set<string>;
+  /** Tasks on this agent, by framework id then task id. */
+  tasks: Map<string, Map<string, Task>>;
+  registeredTime: number;
+}
+
+/** One open agent link: the response stream and a way to close the request side. */
+export interface AgentLink {
+  readonly stream: LinkStream;
+  /** Ends the whole exchange (request and response). */
+  close(): void;
+  /** Set once the master has bound the link to an agent. */
+  agentId?: string;
+}
+
+interface Offer {
+  readonly offer: v1.Offer;
+  readonly frameworkId: string;
+  readonly agentId: string;
+  readonly role: string;
+  readonly resources: v1.Resource[];
+  timer: NodeJS.Timeout | undefined;
+}
+
+interface RecoveredAgent {
+  info: v1.AgentInfo;
+}
+
+/** Mesos's `MasterInfo.ip`: the IPv4 address's network-order bytes read as a host (LE) uint32. */
+function ipToUint32(ip: string): number {
+  const parts = ip.split('.').map(Number);
+  if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255)) return 0;
+  return ((parts[3]! << 24) >>> 0) + (parts[2]! << 16) + (parts[1]! << 8) + parts[0]!;
+}
+
+function nowSeconds(): number {
+  return Date.now() / 1000;
+}
+
+function timeInfoNow(): v1.TimeInfo {
+  return { nanoseconds: Date.now() * 1e6 };
+}
+
+export class Master {
+  readonly id: string;
+  readonly info: v1.MasterInfo;
+  readonly options: MasterOptions;
+  readonly startTime = Date.now();
+
+  readonly #allocator: Allocator;
+  readonly #registry: Registry;
+  readonly #log: (line: string) => void;
+
+  readonly #frameworks = new Map<string, Framework>();
+  readonly #completedFrameworks = new Set<string>();
+  readonly #agents = new Map<string, Agent>();
+  /** Admitted agents from the registry that have not reregistered since this master started. */
+  readonly #recoveredAgents = new Map<string, RecoveredAgent>();
+  readonly #offers = new Map<string, Offer>();
+
+  #nextFrameworkId = 0;
+  #nextAgentId = 0;
+  #nextOfferId = 0;
+  #allocationTimer: NodeJS.Timeout | undefined;
+  #reregisterTimer: NodeJS.Timeout | undefined;
+  #allocationScheduled = false;
+  #stopped = false;
+
+  private constructor(options: MasterOptions, registry: Registry) {
+    this.options = options;
+    this.#registry = registry;
+    this.#log = options.log;
+    this.id = randomUUID();
+    this.info = {
+      id: this.id,
+      ip: ipToUint32(options.ip),
+      port: options.port,
+      pid: `master@${options.ip}:${options.port}`,
+      hostname: options.hostname,
+      version: MASTER_VERSION,
+      address: { hostname: options.hostname, ip: options.ip, port: options.port },
+    };
+    this.#allocator = new Allocator({
+      core: options.allocatorCore ?? 'native',
+      allocationIntervalMs: options.allocationIntervalMs,
+      minAllocatableResources: options.minAllocatableResources,
+    });
+  }
+
+  /**
+   * Builds a master from its recovered registry: weights and quota go to the allocator, and the
+   * admitted agents wait `agentReregisterTimeoutMs` to reregister before they are marked
+   * unreachable (Mesos's recovered-agents timeout).
+   */
+  static create(options: MasterOptions, registry: Registry): Master {
+    const master = new Master(options, registry);
+    master.#recover();
+    return master;
+  }
+
+  #recover(): void {
+    const snapshot = this.#registry.snapshot;
+    const weights: Record<string, number> = { ...this.options.weights };
+    for (const [role, weight] of snapshot.weights) weights[role] = weight;
+    if (Object.keys(weights).length > 0) this.#allocator.updateWeights(weights);
+    for (const [role, config] of snapshot.quotas) {
+      this.#allocator.setQuota(role, scalarMap(config.guarantees), scalarMap(config.limits));
+    }
+    for (const [id, admitted] of snapshot.agents) this.#recoveredAgents.set(id, { info: admitted.info });
+    if (this.#recoveredAgents.size > 0) {
+      this.#log(`Recovered ${this.#recoveredAgents.size} agents from the registry; waiting for them to reregister`);
+      this.#reregisterTimer = setTimeout(() => this.#recoveredAgentsTimeout(), this.options.agentReregisterTimeoutMs);
+      this.#reregisterTimer.unref();
+    }
+    this.#allocationTimer = setInterval(() => this.#allocate(), this.options.allocationIntervalMs);
+    this.#allocationTimer.unref();
+  }
+
+  /** Stops every timer; the HTTP server closes the streams. */
+  stop(): void {
+    this.#stopped = true;
+    clearInterval(this.#allocationTimer);
+    clearTimeout(this.#reregisterTimer);
+    for (const framework of this.#frameworks.values()) {
+      clearInterval(framework.heartbeat);
+      clearTimeout(framework.failoverTimer);
+    }
+    for (const agent of this.#agents.values()) clearInterval(agent.pingTimer);
+    for (const offer of this.#offers.values()) clearTimeout(offer.timer);
+  }
+
+  /** Counts, for logs and tests. */
+  get counts(): { frameworks: number; agents: number; offers: number; tasks: number } {
+    let tasks = 0;
+    for (const framework of this.#frameworks.values()) tasks += framework.tasks.size;
+    return { frameworks: this.#frameworks.size, agents: this.#agents.size, offers: this.#offers.size, tasks };
+  }
+
+  // =========================================================================================
+  // Scheduler API
+
+  /**
+   * SUBSCRIBE, after the HTTP layer opened `stream`. Problems with the FrameworkInfo arrive as an
+   * ERROR event on the stream, which then closes (mesos-api.md section 1.1).
+   */
+  subscribe(subscribe: scheduler.Call.Subscribe, stream: SchedulerStream, streamId: string): void {
+    const info = subscribe.framework_info;
+    const invalid = validateFrameworkInfo(info);
+    if (invalid !== undefined) {
+      this.#sendErrorAndClose(stream, invalid);
+      return;
+    }
+    const requestedId = info.id?.value;
+    if (requestedId !== undefined && this.#completedFrameworks.has(requestedId)) {
+      this.#sendErrorAndClose(stream, 'Framework has been removed');
+      return;
+    }
+    let framework = requestedId === undefined ? undefined : this.#frameworks.get(requestedId);
+    const suppressed = subscribe.suppressed_roles ?? [];
+    if (framework === undefined) {
+      const id = requestedId ?? this.#newFrameworkId();
+      framework = this.#addFramework({ ...info, id: { value: id } }, suppressed, true);
+      this.#log(`Framework ${id} (${info.name}) subscribed`);
+    } else {
+      // As Mesos, a resubscription keeps the user and checkpointing the framework had: those
+      // cannot change while tasks run under them.
+      const kept: v1.FrameworkInfo = { ...info, user: framework.info.user };
+      if (framework.info.checkpoint !== undefined) kept.checkpoint = framework.info.checkpoint;
+      else delete kept.checkpoint;
+      this.#failover(framework, kept, suppressed);
+    }
+    this.#attachStream(framework, stream, streamId);
+    this.#scheduleAllocation();
+  }
+
+  /** The subscribed framework a non-SUBSCRIBE call is for, or the HTTP error Mesos gives. */
+  frameworkForCall(frameworkId: string, streamId: string | undefined): Framework {
+    const framework = this.#frameworks.get(frameworkId);
+    if (framework === undefined) throw new MesosError('BAD_REQUEST', 'Framework cannot be found');
+    if (framework.standing !== 'subscribed') throw new MesosError('FORBIDDEN', 'Framework is not subscribed');
+    if (streamId === undefined) {
+      throw new MesosError('BAD_REQUEST', "All non-subscribe calls should include the 'Mesos-Stream-Id' header");
+    }
+    if (streamId !== framework.streamId) {
+      throw new MesosError(
+        'BAD_REQUEST',
+        `The stream ID '${streamId}' included in this request didn't match the stream ID currently associated with framework ID ${frameworkId}`,
+      );
+    }
+    return framework;
+  }
+
+  /**
+   * Every call but SUBSCRIBE, already validated (validateCall) and checked against the framework's
+   * stream. Returns the UPDATE_FRAMEWORK error, if any (the only synchronous call).
+   */
+  call(framework: Framework, call: scheduler.Call): void {
+    switch (call.type) {
+      case 'TEARDOWN':
+        this.#log(`Framework ${framework.id} asked to be torn down`);
+        this.#removeFramework(framework, 'Framework was torn down');
+        return;
+      case 'ACCEPT':
+        this.#accept(framework, call.accept!);
+        return;
+      case 'DECLINE':
+        this.#accept(framework, { offer_ids: call.decline!.offer_ids ?? [], operations: [], filters: call.decline!.filters });
+        return;
+      case 'REVIVE':
+        this.#allocator.revive(framework.id, call.revive?.roles ?? []);
+        this.#scheduleAllocation();
+        return;
+      case 'SUPPRESS':
+        this.#allocator.suppress(framework.id, call.suppress?.roles ?? []);
+        return;
+      case 'KILL':
+        this.#kill(framework, call.kill!);
+        return;
+      case 'SHUTDOWN':
+        this.#shutdownExecutor(framework, call.shutdown!);
+        return;
+      case 'ACKNOWLEDGE':
+        this.#acknowledge(framework, call.acknowledge!);
+        return;
+      case 'RECONCILE':
+        this.#reconcile(framework, call.reconcile?.tasks ?? []);
+        return;
+      case 'MESSAGE':
+        this.#frameworkMessage(framework, call.message!);
+        return;
+      case 'REQUEST':
+        // The hierarchical allocator ignores requests, as Mesos's does.
+        return;
+      case 'ACCEPT_INVERSE_OFFERS':
+      case 'DECLINE_INVERSE_OFFERS':
+      case 'ACKNOWLEDGE_OPERATION_STATUS':
+      case 'RECONCILE_OPERATIONS':
+        // No inverse offers or operation feedback yet: nothing can refer to them.
+        return;
+      default:
+        throw new MesosError('NOT_IMPLEMENTED', `Unsupported call type ${call.type ?? 'UNKNOWN'}`);
+    }
+  }
+
+  /** UPDATE_FRAMEWORK: applied before the 200 reply; an invalid update is a 400. */
+  updateFramework(framework: Framework, update: scheduler.Call.UpdateFramework): void {
+    const info = update.framework_info;
+    if (info.id?.value !== framework.id) {
+      throw new MesosError('BAD_REQUEST', 'Failed to validate scheduler::Call: Framework ID in UPDATE_FRAMEWORK does not match the framework ID of the call');
+    }
+    const invalid = validateFrameworkInfo(info) ?? validateFrameworkUpdate(framework.info, info);
+    if (invalid !== undefined) throw new MesosError('BAD_REQUEST', `Invalid FrameworkInfo: ${invalid}`);
+    this.#updateFrameworkInfo(framework, info, update.suppressed_roles ?? []);
+    this.#scheduleAllocation();
+  }
+
+  #newFrameworkId(): string {
+    return `${this.id}-${String(this.#nextFrameworkId++).padStart(4, '0')}`;
+  }
+
+  #addFramework(info: v1.FrameworkInfo, suppressedRoles: readonly string[], active: boolean): Framework {
+    const id = info.id!.value;
+    const roles = new Set(frameworkRoles(info));
+    const framework: Framework = {
+      id, info, roles, standing: active ? 'subscribed' : 'recovered', stream: undefined, streamId: undefined,
+      heartbeat: undefined, failoverTimer: undefined, offers: new Set(), tasks: new Map(), executors: new Map(),
+      registeredTime: nowSeconds(),
+    };
+    this.#frameworks.set(id, framework);
+    this.#allocator.addFramework(id, {
+      roles: [...roles], gpu: hasCapability(info, 'GPU_RESOURCES'), active, suppressedRoles,
+      minAllocatable: minAllocatableOf(info),
+    });
+    return framework;
+  }
+
+  /** A resubscription: the old stream (if any) hears "Framework failed over" and closes. */
+  #failover(framework: Framework, info: v1.FrameworkInfo, suppressedRoles: readonly string[]): void {
+    clearTimeout(framework.failoverTimer);
+    framework.failoverTimer = undefined;
+    const old = framework.stream;
+    if (old !== undefined) {
+      this.#detachStream(framework);
+      this.#sendErrorAndClose(old, 'Framework failed over');
+    }
+    // Offers made to the previous scheduler instance are rescinded: the new one never saw them.
+    this.#rescindFrameworkOffers(framework);
+    this.#updateFrameworkInfo(framework, { ...info, id: { value: framework.id } }, suppressedRoles);
+    if (framework.standing !== 'subscribed') this.#allocator.activateFramework(framework.id);
+    framework.standing = 'subscribed';
+    this.#log(`Framework ${framework.id} (${info.name}) failed over`);
+  }
+
+  #updateFrameworkInfo(framework: Framework, info: v1.FrameworkInfo, suppressedRoles: readonly string[]): void {
+    const roles = new Set(frameworkRoles(info));
+    for (const offerId of [...framework.offers]) {
+      const offer = this.#offers.get(offerId);
+      // Offers to a role the framework left are rescinded (mesos-api.md section 1.7).
+      if (offer !== undefined && !roles.has(offer.role)) this.#rescindOffer(offer);
+    }
+    framework.info = info;
+    framework.roles = roles;
+    this.#allocator.updateFramework(framework.id, { roles: [...roles], suppressedRoles });
+    for (const agentId of this.#agentsOf(framework)) {
+      this.#sendToAgent(agentId, { type: 'UPDATE_FRAMEWORK', update_framework: { framework_info: info } });
+    }
+  }
+
+  #attachStream(framework: Framework, stream: SchedulerStream, streamId: string): void {
+    framework.stream = stream;
+    framework.streamId = streamId;
+    stream.send({
+      type: 'SUBSCRIBED',
+      subscribed: {
+        framework_id: { value: framework.id },
+        heartbeat_interval_seconds: this.options.heartbeatIntervalMs / 1000,
+        master_info: this.info,
+      },
+    });
+    // Mesos's heartbeater fires at once, then every interval.
+    stream.send({ type: 'HEARTBEAT' });
+    framework.heartbeat = setInterval(() => stream.send({ type: 'HEARTBEAT' }), this.options.heartbeatIntervalMs);
+    framework.heartbeat.unref();
+    stream.onClose(() => {
+      if (framework.stream === stream) this.#disconnected(framework);
+    });
+  }
+
+  #detachStream(framework: Framework): void {
+    clearInterval(framework.heartbeat);
+    framework.heartbeat = undefined;
+    framework.stream = undefined;
+    framework.streamId = undefined;
+  }
+
+  /**
+   * The scheduler's stream closed: its offers are rescinded, it gets no more offers, and unless it
+   * resubscribes within `failover_timeout` it is removed with its tasks.
+   */
+  #disconnected(framework: Framework): void {
+    if (this.#stopped) return;
+    this.#detachStream(framework);
+    framework.standing = 'disconnected';
+    this.#allocator.deactivateFramework(framework.id);
+    this.#rescindFrameworkOffers(framework);
+    const timeoutMs = Math.min((framework.info.failover_timeout ?? 0) * 1000, 2 ** 31 - 1);
+    this.#log(`Framework ${framework.id} disconnected; failover timeout ${timeoutMs / 1000} s`);
+    framework.failoverTimer = setTimeout(() => {
+      framework.failoverTimer = undefined;
+      if (framework.standing === 'disconnected') {
+        this.#log(`Framework ${framework.id} failover timeout expired`);
+        this.#removeFramework(framework, 'Framework failover timeout');
+      }
+    }, timeoutMs);
+    framework.failoverTimer.unref();
+  }
+
+  /**
+   * TEARDOWN or failover timeout: offers rescinded, its agents told to shut it down, its
+   * resources given back, its stream closed. Its id is refused from now on.
+   */
+  #removeFramework(framework: Framework, why: string): void {
+    this.#rescindFrameworkOffers(framework, false);
+    for (const agentId of this.#agentsOf(framework)) {
+      this.#sendToAgent(agentId, { type: 'SHUTDOWN_FRAMEWORK', shutdown_framework: { framework_id: { value: framework.id } } });
+      this.#agents.get(agentId)?.tasks.delete(framework.id);
+    }
+    clearTimeout(framework.failoverTimer);
+    const stream = framework.stream;
+    this.#detachStream(framework);
+    stream?.close();
+    this.#allocator.removeFramework(framework.id);
+    this.#frameworks.delete(framework.id);
+    this.#completedFrameworks.add(framework.id);
+    const max = this.options.maxCompletedFrameworks ?? 1000;
+    if (this.#completedFrameworks.size > max) {
+      this.#completedFrameworks.delete(this.#completedFrameworks.values().next().value!);
+    }
+    this.#log(`Removed framework ${framework.id}: ${why}`);
+  }
+
+  /** Agents where the framework has tasks or executors. */
+  #agentsOf(framework: Framework): Set<string> {
+    const agents = new Set<string>(framework.executors.keys());
+    for (const task of framework.tasks.values()) agents.add(task.agentId);
+    return agents;
+  }
+
+  #sendErrorAndClose(stream: SchedulerStream, message: string): void {
+    stream.send({ type: 'ERROR', error: { message } });
+    stream.close();
+  }
+
+  #sendEvent(framework: Framework, event: scheduler.Event): void {
+    framework.stream?.send(event);
+  }
+
+  // -----------------------------------------------------------------------------------------
+  // Offers
+
+  #scheduleAllocation(): void {
+    if (this.#allocationScheduled || this.#stopped) return;
+    this.#allocationScheduled = true;
+    setImmediate(() => {
+      this.#allocationScheduled = false;
+      this.#allocate();
+    });
+  }
+
+  /** One allocation cycle: one OFFERS event per framework, holding all of its new offers. */
+  #allocate(): void {
+    if (this.#stopped) return;
+    let allocations;
+    try {
+      allocations = this.#allocator.allocate();
+    } catch (err) {
+      this.#log(`Allocation cycle failed: ${(err as Error).stack ?? String(err)}`);
+      return;
+    }
+    const byFramework = new Map<string, v1.Offer[]>();
+    for (const allocation of allocations) {
+      const framework = this.#frameworks.get(allocation.frameworkId);
+      const agent = this.#agents.get(allocation.agentId);
+      if (framework === undefined || agent === undefined || framework.stream === undefined) {
+        // Cannot happen while the allocator and the books agree; give it back rather than leak.
+        this.#log(`Allocation to ${allocation.frameworkId} on ${allocation.agentId} has no recipient; recovering it`);
+        this.#allocator.recover(allocation.frameworkId, allocation.agentId, allocation.role, allocation.resources);
+        continue;
+      }
+      const offer = this.#makeOffer(framework, agent, allocation.role, allocation.resources);
+      let list = byFramework.get(framework.id);
+      if (list === undefined) byFramework.set(framework.id, (list = []));
+      list.push(offer);
+    }
+    for (const [frameworkId, offers] of byFramework) {
+      this.#sendEvent(this.#frameworks.get(frameworkId)!, { type: 'OFFERS', offers: { offers } });
+    }
+  }
+
+  #makeOffer(framework: Framework, agent: Agent, role: string, resources: v1.Resource[]): v1.Offer {
+    const id = `${this.id}-O${this.#nextOfferId++}`;
+    const offer: v1.Offer = {
+      id: { value: id },
+      framework_id: { value: framework.id },
+      agent_id: { value: agent.id },
+      hostname: agent.info.hostname,
+      url: {
+        scheme: 'http',
+        address: { hostname: agent.info.hostname, ip: agent.ip, port: agent.info.port ?? 5051 },
+        path: '/slave(1)',
+      },
+      resources,
+      allocation_info: { role },
+    };
+    if (agent.info.attributes !== undefined && agent.info.attributes.length > 0) offer.attributes = agent.info.attributes;
+    if (agent.info.domain !== undefined) offer.domain = agent.info.domain;
+    const executorIds = [...(framework.executors.get(agent.id)?.keys() ?? [])];
+    if (executorIds.length > 0) offer.executor_ids = executorIds.map((value) => ({ value }));
+    const record: Offer = { offer, frameworkId: framework.id, agentId: agent.id, role, resources, timer: undefined };
+    if (this.options.offerTimeoutMs !== undefined) {
+      record.timer = setTimeout(() => {
+        record.timer = undefined;
+        if (this.#offers.get(id) === record) this.#rescindOffer(record);
+      }, this.options.offerTimeoutMs);
+      record.timer.unref();
+    }
+    this.#offers.set(id, record);
+    framework.offers.add(id);
+    agent.offers.add(id);
+    return offer;
+  }
+
+  /** Forgets an offer without giving its resources back. */
+  #takeOffer(offer: Offer): void {
+    clearTimeout(offer.timer);
+    const id = offer.offer.id.value;
+    this.#offers.delete(id);
+    this.#frameworks.get(offer.frameworkId)?.offers.delete(id);
+    this.#agents.get(offer.agentId)?.offers.delete(id);
+  }
+
+  /** Withdraws an offer: RESCIND to the framework, resources back to the allocator unfiltered. */
+  #rescindOffer(offer: Offer, notify = true): void {
+    this.#takeOffer(offer);
+    this.#allocator.recover(offer.frameworkId, offer.agentId, offer.role, offer.resources);
+    const framework = this.#frameworks.get(offer.frameworkId);
+    if (notify && framework !== undefined) this.#sendEvent(framework, { type: 'RESCIND', rescind: { offer_id: offer.offer.id } });
+  }
+
+  #rescindFrameworkOffers(framework: Framework, notify = true): void {
+    for (const id of [...framework.offers]) this.#rescindOffer(this.#offers.get(id)!, notify);
+  }
+
+  #rescindAgentOffers(agent: Agent): void {
+    for (const id of [...agent.offers]) this.#rescindOffer(this.#offers.get(id)!);
+  }
+
+  // -----------------------------------------------------------------------------------------
+  // ACCEPT and DECLINE
+
+  #accept(framework: Framework, accept: scheduler.Call.Accept): void {
+    const offerIds = (accept.offer_ids ?? []).map((id) => id.value);
+    const operations = accept.operations ?? [];
+    const refuseSeconds = accept.filters?.refuse_seconds ?? 5;
+
+    // Validate the offers as a whole first (Mesos's offer::validate).
+    let error: string | undefined;
+    const offers: Offer[] = [];
+    const seen = new Set<string>();
+    for (const id of offerIds) {
+      const offer = this.#offers.get(id);
+      if (seen.has(id)) error ??= `Duplicate offer ${id} in the same call`;
+      else if (offer === undefined) error ??= `Offer ${id} is no longer valid`;
+      else if (offer.frameworkId !== framework.id) error ??= `Offer ${id} has invalid framework`;
+      else offers.push(offer);
+      seen.add(id);
+    }
+    if (offerIds.length === 0 && operations.length > 0) error ??= 'No offers specified';
+    const agentId = offers[0]?.agentId;
+    if (offers.some((o) => o.agentId !== agentId)) error ??= 'Aggregated offers must belong to one single agent';
+
+    for (const offer of offers) this.#takeOffer(offer);
+    if (error !== undefined) {
+      // The valid offers' resources go back (with the call's filter); every task is dropped.
+      for (const offer of offers) this.#allocator.recover(framework.id, offer.agentId, offer.role, offer.resources, refuseSeconds);
+      const partitionAware = hasCapability(framework.info, 'PARTITION_AWARE');
+      for (const operation of operations) {
+        for (const task of launchedTasks(operation)) {
+          this.#sendEvent(framework, {
+            type: 'UPDATE',
+            update: {
+              status: masterStatus({
+                taskId: task.task_id.value, state: 'TASK_DROPPED', reason: 'REASON_INVALID_OFFERS',
+                message: `Task launched with invalid offers: ${error}`, partitionAware, now: nowSeconds(),
+              }),
+            },
+          });
+        }
+      }
+      if (operations.length > 0) this.#log(`ACCEPT from ${framework.id} with invalid offers: ${error}`);
+      return;
+    }
+    if (offers.length === 0) return;
+    const agent = this.#agents.get(agentId!)!;
+    let available = Resources.from(offers.flatMap((o) => o.resources));
+
+    for (const operation of operations) {
+      switch (operation.type) {
+        case 'LAUNCH':
+          for (const task of operation.launch?.task_infos ?? []) available = this.#launch(framework, agent, task, available);
+          break;
+        case 'LAUNCH_GROUP':
+          if (operation.launch_group !== undefined) available = this.#launchGroup(framework, agent, operation.launch_group, available);
+          break;
+        case 'RESERVE':
+        case 'UNRESERVE':
+          available = this.#reserveOrUnreserve(framework, agent, operation, available);
+          break;
+        default:
+          // CREATE, DESTROY and the disk operations are not supported yet; Mesos drops an
+          // operation it cannot apply and carries on with the next one.
+          this.#log(`ACCEPT from ${framework.id}: dropping unsupported operation ${operation.type ?? 'UNKNOWN'}`);
+      }
+    }
+
+    // Whatever no operation used goes back with the call's filter.
+    for (const [role, resources] of available.allocations()) {
+      this.#allocator.recover(framework.id, agent.id, role, resources.toArray(), refuseSeconds);
+    }
+  }
+
+  #taskContext(framework: Framework, agent: Agent, available: Resources): TaskContext {
+    return {
+      framework: framework.info,
+      agentId: agent.id,
+      available,
+      taskIdInUse: (taskId) => framework.tasks.has(taskId),
+      executor: (executorId) => framework.executors.get(agent.id)?.get(executorId)?.info,
+    };
+  }
+
+  /** The offer's role for a framework that is not MULTI_ROLE: its resources carry no allocation_info. */
+  #withAllocationInfo(framework: Framework, resources: readonly v1.Resource[] | undefined, available: Resources): v1.Resource[] {
+    if (hasCapability(framework.info, 'MULTI_ROLE')) return [...(resources ?? [])];
+    const role = [...available.allocations().keys()][0] ?? [...framework.roles][0] ?? '*';
+    return injectAllocationInfo(resources ?? [], role);
+  }
+
+  #launch(framework: Framework, agent: Agent, original: v1.TaskInfo, available: Resources): Resources {
+    const task: v1.TaskInfo = { ...original, resources: this.#withAllocationInfo(framework, original.resources, available) };
+    if (task.executor !== undefined) {
+      task.executor = { ...task.executor, resources: this.#withAllocationInfo(framework, task.executor.resources, available) };
+      if (task.executor.framework_id === undefined) task.executor.framework_id = { value: framework.id };
+    }
+    const invalid = validateTask(task, this.#taskContext(framework, agent, available));
+    if (invalid !== undefined) {
+      this.#taskError(framework, task.task_id.value, 'REASON_TASK_INVALID', invalid);
+      return available;
+    }
+    let used = Resources.from(task.resources ?? []);
+    if (task.executor !== undefined && !this.#knownExecutor(framework, agent, task.executor.executor_id.value)) {
+      const executorResources = Resources.from(task.executor.resources ?? []);
+      used = used.plus(executorResources);
+      this.#addExecutor(framework, agent, task.executor, roleOf(task.executor.resources) ?? roleOf(task.resources)!, true);
+    }
+    this.#addTask(framework, agent, {
+      name: task.name, task_id: task.task_id, framework_id: { value: framework.id },
+      executor_id: task.executor?.executor_id, agent_id: { value: agent.id }, state: 'TASK_STAGING',
+      resources: task.resources, labels: task.labels, discovery: task.discovery, container: task.container,
+      health_check: task.health_check, kill_policy: task.kill_policy, limits: task.limits,
+    }, true);
+    this.#sendToAgent(agent.id, { type: 'RUN_TASK', run_task: { framework_info: framework.info, task } });
+    return available.minus(used);
+  }
+
+  #launchGroup(framework: Framework, agent: Agent, group: v1.Offer.Operation.LaunchGroup, available: Resources): Resources {
+    const executor: v1.ExecutorInfo = {
+      ...group.executor,
+      framework_id: group.executor.framework_id ?? { value: framework.id },
+      resources: this.#withAllocationInfo(framework, group.executor.resources, available),
+    };
+    const tasks = (group.task_group.tasks ?? []).map((t) => ({ ...t, resources: this.#withAllocationInfo(framework, t.resources, available) }));
+    const invalid = validateTaskGroup(executor, { tasks }, this.#taskContext(framework, agent, available));
+    if (invalid !== undefined) {
+      for (const task of tasks) this.#taskError(framework, task.task_id.value, 'REASON_TASK_GROUP_INVALID', invalid);
+      return available;
+    }
+    let used = Resources.EMPTY;
+    for (const task of tasks) used = used.plus(task.resources ?? []);
+    if (!this.#knownExecutor(framework, agent, executor.executor_id.value)) {
+      used = used.plus(executor.resources ?? []);
+      this.#addExecutor(framework, agent, executor, roleOf(executor.resources) ?? roleOf(tasks[0]?.resources) ?? '*', true);
+    }
+    for (const task of tasks) {
+      this.#addTask(framework, agent, {
+        name: task.name, task_id: task.task_id, framework_id: { value: framework.id }, executor_id: executor.executor_id,
+        agent_id: { value: agent.id }, state: 'TASK_STAGING', resources: task.resources, labels: task.labels,
+        discovery: task.discovery, container: task.container, health_check: task.health_check,
+        kill_policy: task.kill_policy, limits: task.limits,
+      }, true);
+    }
+    this.#sendToAgent(agent.id, {
+      type: 'RUN_TASK_GROUP',
+      run_task_group: { framework_info: framework.info, executor, task_group: { tasks } },
+    });
+    return available.minus(used);
+  }
+
+  /**
+   * RESERVE and UNRESERVE on offered resources. RESERVE's resources carry the new reservation
+   * (the last entry of their stack); what they come from is the same resources without it.
+   * UNRESERVE is the reverse. Invalid ones are dropped with a log line, as Mesos does for
+   * operations without feedback.
+   */
+  #reserveOrUnreserve(framework: Framework, agent: Agent, operation: v1.Offer.Operation, available: Resources): Resources {
+    const reserving = operation.type === 'RESERVE';
+    const given = reserving ? operation.reserve?.resources ?? [] : operation.unreserve?.resources ?? [];
+    const resources = this.#withAllocationInfo(framework, given, available);
+    const problem = (() => {
+      if (resources.length === 0) return 'no resources given';
+      const invalid = validateResources(resources);
+      if (invalid !== undefined) return `Invalid resources: ${invalid}`;
+      for (const r of resources) {
+        const stack = r.reservations ?? [];
+        const last = stack[stack.length - 1];
+        if (last === undefined || last.type !== 'DYNAMIC') return 'Resources must carry a dynamic reservation';
+        if (!framework.roles.has(last.role ?? '') && !frameworkHasAncestorRole(framework, last.role ?? '')) {
+          return `Invalid reservation: role "${last.role ?? ''}" is not one of the framework's roles`;
+        }
+        if (r.allocation_info?.role === undefined) return 'Resources must carry allocation_info';
+      }
+      return undefined;
+    })();
+    if (problem !== undefined) {
+      this.#log(`Dropping ${operation.type} from ${framework.id}: ${problem}`);
+      return available;
+    }
+    const reserved = Resources.from(resources);
+    const unreserved = reserved.popReservation();
+    const [from, to] = reserving ? [unreserved, reserved] : [reserved, unreserved];
+    if (!available.contains(from)) {
+      this.#log(`Dropping ${operation.type} from ${framework.id}: ${from.toString()} is not contained in the offered ${available.toString()}`);
+      return available;
+    }
+    for (const [role, part] of from.allocations()) {
+      const target = to.filter((r) => r.allocation_info?.role === role);
+      this.#allocator.convert(framework.id, agent.id, role, part.toArray(), target.toArray());
+    }
+    agent.total = agent.total.minus(from.unallocate()).plus(to.unallocate());
+    this.#sendToAgent(agent.id, { type: 'CHECKPOINT_RESOURCES', checkpoint_resources: { resources: agent.total.toArray() } });
+    return available.minus(from).plus(to);
+  }
+
+  #taskError(framework: Framework, taskId: string, reason: v1.TaskStatus.Reason, message: string): void {
+    this.#sendEvent(framework, {
+      type: 'UPDATE',
+      update: {
+        status: masterStatus({
+          taskId, state: 'TASK_ERROR', reason, message, partitionAware: true, now: nowSeconds(),
+        }),
+      },
+    });
+  }
+
+  #knownExecutor(framework: Framework, agent: Agent, executorId: string): boolean {
+    return framework.executors.get(agent.id)?.has(executorId) ?? false;
+  }
+
+  #addExecutor(framework: Framework, agent: Agent, info: v1.ExecutorInfo, role: string, holdsResources: boolean): void {
+    let byAgent = framework.executors.get(agent.id);
+    if (byAgent === undefined) framework.executors.set(agent.id, (byAgent = new Map()));
+    byAgent.set(info.executor_id.value, { info, role, holdsResources });
+  }
+
+  #addTask(framework: Framework, agent: Agent, task: v1.Task, holdsResources: boolean): Task {
+    const record: Task = {
+      frameworkId: framework.id, agentId: agent.id, role: roleOf(task.resources) ?? [...framework.roles][0] ?? '*',
+      task, holdsResources,
+    };
+    framework.tasks.set(task.task_id.value, record);
+    let byFramework = agent.tasks.get(framework.id);
+    if (byFramework === undefined) agent.tasks.set(framework.id, (byFramework = new Map()));
+    byFramework.set(task.task_id.value, record);
+    return record;
+  }
+
+  #removeTask(task: Task): void {
+    this.#releaseTask(task);
+    const framework = this.#frameworks.get(task.frameworkId);
+    if (framework?.tasks.get(task.task.task_id.value) === task) framework.tasks.delete(task.task.task_id.value);
+    const byFramework = this.#agents.get(task.agentId)?.tasks.get(task.frameworkId);
+    if (byFramework?.get(task.task.task_id.value) === task) byFramework.delete(task.task.task_id.value);
+  }
+
+  /** Gives a task's resources back to the allocator, once. */
+  #releaseTask(task: Task): void {
+    if (!task.holdsResources) return;
+    task.holdsResources = false;
+    if (this.#frameworks.has(task.frameworkId) && this.#agents.has(task.agentId)) {
+      this.#allocator.recover(task.frameworkId, task.agentId, task.role, task.task.resources ?? []);
+    }
+  }
+
+  // -----------------------------------------------------------------------------------------
+  // KILL, SHUTDOWN, ACKNOWLEDGE, RECONCILE, MESSAGE
+
+  #kill(framework: Framework, kill: scheduler.Call.Kill): void {
+    const task = framework.tasks.get(kill.task_id.value);
+    if (task === undefined) {
+      // Mesos answers a kill of an unknown task with explicit reconciliation of that task.
+      this.#reconcile(framework, [{ task_id: kill.task_id, agent_id: kill.agent_id }]);
+      return;
+    }
+    if (kill.agent_id !== undefined && kill.agent_id.value !== task.agentId) return;
+    const event: link.Event.KillTask = { framework_id: { value: framework.id }, task_id: kill.task_id };
+    const policy = kill.kill_policy ?? task.task.kill_policy;
+    if (policy !== undefined) event.kill_policy = policy;
+    this.#sendToAgent(task.agentId, { type: 'KILL_TASK', kill_task: event });
+  }
+
+  #shutdownExecutor(framework: Framework, shutdown: scheduler.Call.Shutdown): void {
+    this.#sendToAgent(shutdown.agent_id.value, {
+      type: 'SHUTDOWN_EXECUTOR',
+      shutdown_executor: { framework_id: { value: framework.id }, executor_id: shutdown.executor_id },
+    });
+  }
+
+  #acknowledge(framework: Framework, ack: scheduler.Call.Acknowledge): void {
+    const agent = this.#agents.get(ack.agent_id.value);
+    if (agent === undefined) return;
+    const task = framework.tasks.get(ack.task_id.value);
+    if (task !== undefined && task.task.status_update_uuid === ack.uuid && task.task.status_update_state !== undefined &&
+        isTerminalState(task.task.status_update_state)) {
+      this.#removeTask(task);
+    }
+    this.#sendToAgent(agent.id, {
+      type: 'ACKNOWLEDGE',
+      acknowledge: { framework_id: { value: framework.id }, task_id: ack.task_id, uuid: ack.uuid },
+    });
+  }
+
+  #reconcile(framework: Framework, tasks: readonly scheduler.Call.Reconcile.Task[]): void {
+    const partitionAware = hasCapability(framework.info, 'PARTITION_AWARE');
+    const now = nowSeconds();
+    const send = (status: v1.TaskStatus): void => this.#sendEvent(framework, { type: 'UPDATE', update: { status } });
+    if (tasks.length === 0) {
+      // Implicit: every task the master knows for the framework.
+      for (const task of framework.tasks.values()) send(this.#reconciliationStatus(task, partitionAware, now));
+      return;
+    }
+    for (const wanted of tasks) {
+      const task = framework.tasks.get(wanted.task_id.value);
+      if (task !== undefined && (wanted.agent_id === undefined || wanted.agent_id.value === task.agentId)) {
+        send(this.#reconciliationStatus(task, partitionAware, now));
+        continue;
+      }
+      const answer = unknownTaskAnswer(this.#agentStanding(wanted.agent_id?.value));
+      if (answer === undefined) continue;
+      send(masterStatus({
+        taskId: wanted.task_id.value, state: answer.state, reason: 'REASON_RECONCILIATION', message: answer.message,
+        agentId: wanted.agent_id?.value, partitionAware, now,
+      }));
+    }
+  }
+
+  #reconciliationStatus(task: Task, partitionAware: boolean, now: number): v1.TaskStatus {
+    const status = masterStatus({
+      taskId: task.task.task_id.value, state: reconciledState(task.task), reason: 'REASON_RECONCILIATION',
+      message: 'Reconciliation: Latest task state', agentId: task.agentId, executorId: task.task.executor_id?.value,
+      partitionAware, now,
+    });
+    const latest = task.task.statuses?.[task.task.statuses.length - 1];
+    if (latest?.healthy !== undefined) status.healthy = latest.healthy;
+    return status;
+  }
+
+  #agentStanding(agentId: string | undefined): AgentStanding {
+    if (agentId === undefined) return 'unknown';
+    if (this.#agents.has(agentId)) return 'registered';
+    if (this.#recoveredAgents.has(agentId)) return 'recovering';
+    const snapshot = this.#registry.snapshot;
+    if (snapshot.unreachable.has(agentId)) return 'unreachable';
+    if (snapshot.gone.has(agentId)) return 'gone';
+    return 'unknown';
+  }
+
+  #frameworkMessage(framework: Framework, message: scheduler.Call.Message): void {
+    this.#sendToAgent(message.agent_id.value, {
+      type: 'FRAMEWORK_MESSAGE',
+      framework_message: { framework_id: { value: framework.id }, executor_id: message.executor_id, data: message.data },
+    });
+  }
+
+  // =========================================================================================
+  // Agent link
+
+  /**
+   * REGISTER: admits a new agent (a fresh id, written to the registry before it is told) or
+   * readmits a known one with what it runs. Resolves once the agent is registered; throws a
+   * MesosError whose message the link sends as ERROR.
+   */
+  async registerAgent(register: link.Call.Register, agentLink: AgentLink, peerIp: string): Promise<void> {
+    if (register.version !== LINK_VERSION) {
+      throw new MesosError('BAD_REQUEST', `Unsupported agent link version ${register.version}; this master speaks ${LINK_VERSION}`);
+    }
+    const info = register.agent_info;
+    const total = register.checkpointed_resources !== undefined && register.checkpointed_resources.length > 0
+      ? register.checkpointed_resources : info.resources ?? [];
+    const invalid = validateResources(total);
+    if (invalid !== undefined) throw new MesosError('INVALID_RESOURCES', `Invalid agent resources: ${invalid}`);
+    const ip = register.ip ?? peerIp;
+    const requestedId = info.id?.value;
+    if (requestedId === undefined) {
+      const id = `${this.id}-S${this.#nextAgentId++}`;
+      const admitted: v1.AgentInfo = { ...info, id: { value: id }, resources: info.resources ?? [] };
+      await this.#registry.admitAgent(admitted);
+      if (this.#stopped) return;
+      this.#addAgent(admitted, ip, Resources.from(total), register, agentLink, []);
+      this.#log(`Registered agent ${id} at ${ip}:${info.port ?? 5051} (${info.hostname}) with ${Resources.from(total).toString()}`);
+      return;
+    }
+    await this.#reregisterAgent(requestedId, { ...info, id: { value: requestedId } }, ip, total, register, agentLink);
+  }
+
+  async #reregisterAgent(
+    id: string, info: v1.AgentInfo, ip: string, total: readonly v1.Resource[], register: link.Call.Register, agentLink: AgentLink,
+  ): Promise<void> {
+    const snapshot = this.#registry.snapshot;
+    if (snapshot.gone.has(id)) {
+      agentLink.stream.send({ type: 'SHUTDOWN', shutdown: { message: `Agent ${id} has been marked gone` } });
+      throw new MesosError('BAD_REQUEST', `Agent ${id} has been marked gone`);
+    }
+    // Tasks must fit the total, or the allocator's books could not hold them.
+    const taskResources = Resources.from((register.tasks ?? []).filter((t) => usesResources(t.state)).flatMap((t) => t.resources ?? []));
+    const executorResources = Resources.from((register.executors ?? []).flatMap((e) => e.resources ?? []));
+    const totalResources = Resources.from(total);
+    if (!totalResources.contains(taskResources.plus(executorResources).unallocate())) {
+      throw new MesosError('INVALID_RESOURCES', `Agent ${id} runs tasks and executors that use more than its total ${totalResources.toString()}`);
+    }
+    const wasUnreachable = snapshot.unreachable.has(id);
+    if (wasUnreachable) await this.#registry.markReachable(info);
+    else if (!snapshot.agents.has(id)) await this.#registry.markReachable(info);
+    else await this.#registry.updateAgentInfo(info);
+    if (this.#stopped) return;
+
+    const existing = this.#agents.get(id);
+    if (existing !== undefined) this.#forgetAgent(existing, 'reregistered', register.tasks ?? []);
+    this.#recoveredAgents.delete(id);
+
+    const readopted = this.#addAgent(info, ip, totalResources, register, agentLink, register.frameworks ?? []);
+    if (wasUnreachable) {
+      // As Mesos: tasks of frameworks that are not partition-aware were reported lost when the
+      // agent became unreachable, so they are killed now that it is back.
+      for (const task of readopted) {
+        const framework = this.#frameworks.get(task.frameworkId);
+        if (framework !== undefined && !hasCapability(framework.info, 'PARTITION_AWARE') && !isTerminalState(task.task.state)) {
+          this.#sendToAgent(id, { type: 'KILL_TASK', kill_task: { framework_id: { value: framework.id }, task_id: task.task.task_id } });
+        }
+      }
+    }
+    this.#log(`Reregistered agent ${id} at ${ip}:${info.port ?? 5051} with ${readopted.length} tasks${wasUnreachable ? ' (was unreachable)' : ''}`);
+  }
+
+  #addAgent(
+    info: v1.AgentInfo, ip: string, total: Resources, register: link.Call.Register, agentLink: AgentLink,
+    frameworks: readonly v1.FrameworkInfo[],
+  ): Task[] {
+    const id = info.id!.value;
+    const agent: Agent = {
+      id, info, ip, total, capabilities: register.capabilities ?? [], link: undefined, active: true,
+      pingTimer: undefined, pingOutstanding: false, pingMisses: 0, offers: new Set(), tasks: new Map(),
+      registeredTime: nowSeconds(),
+    };
+    this.#agents.set(id, agent);
+    this.#allocator.addAgent(id, total.toArray());
+
+    // Frameworks the master does not know come back as "recovered", without a scheduler.
+    const infos = new Map(frameworks.filter((f) => f.id !== undefined).map((f) => [f.id!.value, f]));
+    const ensureFramework = (frameworkId: string): Framework | undefined => {
+      const known = this.#frameworks.get(frameworkId);
+      if (known !== undefined) return known;
+      if (this.#completedFrameworks.has(frameworkId)) return undefined;
+      const frameworkInfo = infos.get(frameworkId);
+      if (frameworkInfo === undefined || validateFrameworkInfo(frameworkInfo) !== undefined) return undefined;
+      return this.#addFramework(frameworkInfo, [], false);
+    };
+
+    for (const executor of register.executors ?? []) {
+      const frameworkId = executor.framework_id?.value;
+      const framework = frameworkId === undefined ? undefined : ensureFramework(frameworkId);
+      if (framework === undefined) continue;
+      const role = roleOf(executor.resources) ?? [...framework.roles][0] ?? '*';
+      this.#addExecutor(framework, agent, executor, role, false);
+      if ((executor.resources ?? []).length > 0 && framework.roles.has(role)) {
+        this.#allocator.addAllocation(framework.id, id, role, executor.resources!);
+        framework.executors.get(id)!.get(executor.executor_id.value)!.holdsResources = true;
+      }
+    }
+    const adopted: Task[] = [];
+    const orphans = new Set<string>();
+    for (const reported of register.tasks ?? []) {
+      const framework = ensureFramework(reported.framework_id.value);
+      if (framework === undefined) {
+        orphans.add(reported.framework_id.value);
+        continue;
+      }
+      const task = this.#addTask(framework, agent, { ...reported, agent_id: { value: id } }, false);
+      if (usesResources(reported.state) && framework.roles.has(task.role) && (reported.resources ?? []).length > 0) {
+        this.#allocator.addAllocation(framework.id, id, task.role, reported.resources!);
+        task.holdsResources = true;
+      }
+      adopted.push(task);
+    }
+
+    this.#bindLink(agent, agentLink);
+    agentLink.stream.send({
+      type: 'REGISTERED',
+      registered: {
+        agent_id: { value: id },
+        master_info: this.info,
+        ping_interval_seconds: this.options.agentPingTimeoutMs / 1000,
+        total_ping_timeout_seconds: (this.options.agentPingTimeoutMs * this.options.maxAgentPingTimeouts) / 1000,
+      },
+    });
+    // Tasks of frameworks that were removed must not run on.
+    for (const frameworkId of orphans) {
+      this.#sendToAgent(id, { type: 'SHUTDOWN_FRAMEWORK', shutdown_framework: { framework_id: { value: frameworkId } } });
+    }
+    agent.pingTimer = setInterval(() => this.#pingTick(agent), this.options.agentPingTimeoutMs);
+    agent.pingTimer.unref();
+    this.#scheduleAllocation();
+    return adopted;
+  }
+
+  #bindLink(agent: Agent, agentLink: AgentLink): void {
+    const old = agent.link;
+    agent.link = agentLink;
+    agentLink.agentId = agent.id;
+    if (old !== undefined && old !== agentLink) {
+      old.stream.send({ type: 'ERROR', error: { message: 'Agent link replaced by a newer one' } });
+      old.close();
+    }
+    agentLink.stream.onClose(() => {
+      if (agent.link === agentLink && this.#agents.get(agent.id) === agent) this.#agentDisconnected(agent);
+    });
+  }
+
+  /**
+   * Forgets an agent's books so that a reregistration can rebuild them: offers rescinded, its
+   * allocation dropped, tasks the agent no longer reports told as lost.
+   */
+  #forgetAgent(agent: Agent, why: string, reported: readonly v1.Task[]): void {
+    clearInterval(agent.pingTimer);
+    this.#rescindAgentOffers(agent);
+    const reportedIds = new Set(reported.map((t) => `${t.framework_id.value}\u0000${t.task_id.value}`));
+    for (const [frameworkId, tasks] of agent.tasks) {
+      const framework = this.#frameworks.get(frameworkId);
+      for (const task of tasks.values()) {
+        task.holdsResources = false; // removeAgent below drops the whole allocation.
+        framework?.tasks.delete(task.task.task_id.value);
+        if (framework !== undefined && !reportedIds.has(`${frameworkId}\u0000${task.task.task_id.value}`) && !isTerminalState(task.task.state)) {
+          this.#sendEvent(framework, {
+            type: 'UPDATE',
+            update: {
+              status: masterStatus({
+                taskId: task.task.task_id.value, state: 'TASK_DROPPED', reason: 'REASON_AGENT_RESTARTED',
+                message: `Task was not reported by agent ${agent.id} when it ${why}`, agentId: agent.id,
+                partitionAware: hasCapability(framework.info, 'PARTITION_AWARE'), now: nowSeconds(),
+              }),
+            },
+          });
+        }
+      }
+    }
+    for (const framework of this.#frameworks.values()) framework.executors.delete(agent.id);
+    this.#allocator.removeAgent(agent.id);
+    this.#agents.delete(agent.id);
+  }
+
+  /** The link dropped: no offers from the agent until it reregisters; pings keep counting. */
+  #agentDisconnected(agent: Agent): void {
+    if (this.#stopped) return;
+    agent.link = undefined;
+    if (agent.active) {
+      agent.active = false;
+      this.#allocator.deactivateAgent(agent.id);
+    }
+    this.#rescindAgentOffers(agent);
+    // Tasks of frameworks that do not checkpoint cannot survive an agent restart.
+    for (const [frameworkId, tasks] of agent.tasks) {
+      const framework = this.#frameworks.get(frameworkId);
+      if (framework === undefined || framework.info.checkpoint === true) continue;
+      for (const task of [...tasks.values()]) {
+        if (isTerminalState(task.task.state)) continue;
+        this.#transitionByMaster(framework, task, 'TASK_LOST', 'REASON_AGENT_DISCONNECTED', `Agent ${agent.id} disconnected`);
+        this.#removeTask(task);
+      }
+    }
+    this.#log(`Agent ${agent.id} disconnected`);
+  }
+
+  #pingTick(agent: Agent): void {
+    if (this.#agents.get(agent.id) !== agent) {
+      clearInterval(agent.pingTimer);
+      return;
+    }
+    if (agent.pingOutstanding) agent.pingMisses++;
+    else agent.pingMisses = 0;
+    if (agent.pingMisses >= this.options.maxAgentPingTimeouts) {
+      clearInterval(agent.pingTimer);
+      void this.#markUnreachable(agent, 'health check timed out');
+      return;
+    }
+    agent.pingOutstanding = true;
+    agent.link?.stream.send({ type: 'PING' });
+  }
+
+  /** A PONG: the agent is alive. */
+  pong(agentLink: AgentLink): void {
+    const agent = this.#linkedAgent(agentLink);
+    if (agent === undefined) return;
+    agent.pingOutstanding = false;
+    agent.pingMisses = 0;
+  }
+
+  /**
+   * Unreachable: recorded in the registry first, then the agent leaves the books. Its tasks are
+   * TASK_UNREACHABLE to partition-aware frameworks and TASK_LOST to others; every subscribed
+   * framework hears FAILURE with the agent id.
+   */
+  async #markUnreachable(agent: Agent, why: string): Promise<void> {
+    const unreachableTime = timeInfoNow();
+    try {
+      await this.#registry.markUnreachable(agent.id, unreachableTime.nanoseconds);
+    } catch (err) {
+      this.#log(`Failed to mark agent ${agent.id} unreachable in the registry: ${(err as Error).message}`);
+      return;
+    }
+    if (this.#stopped || this.#agents.get(agent.id) !== agent) return;
+    this.#log(`Agent ${agent.id} is unreachable: ${why}`);
+    this.#rescindAgentOffers(agent);
+    for (const [frameworkId, tasks] of agent.tasks) {
+      const framework = this.#frameworks.get(frameworkId);
+      if (framework === undefined) continue;
+      for (const task of [...tasks.values()]) {
+        if (!isTerminalState(task.task.state)) {
+          this.#transitionByMaster(framework, task, 'TASK_UNREACHABLE', 'REASON_AGENT_REMOVED',
+            `Agent ${agent.id} (${agent.info.hostname}) is unreachable: ${why}`, unreachableTime);
+        }
+        task.holdsResources = false;
+        this.#removeTask(task);
+      }
+    }
+    for (const framework of this.#frameworks.values()) framework.executors.delete(agent.id);
+    const agentLink = agent.link;
+    agent.link = undefined;
+    this.#allocator.removeAgent(agent.id);
+    this.#agents.delete(agent.id);
+    for (const framework of this.#frameworks.values()) {
+      this.#sendEvent(framework, { type: 'FAILURE', failure: { agent_id: { value: agent.id } } });
+    }
+    if (agentLink !== undefined) {
+      agentLink.stream.send({ type: 'ERROR', error: { message: `Agent ${agent.id} was marked unreachable: ${why}; reregister` } });
+      agentLink.close();
+    }
+  }
+
+  /** Agents from the registry that did not reregister in time after a master failover. */
+  #recoveredAgentsTimeout(): void {
+    for (const id of [...this.#recoveredAgents.keys()]) {
+      this.#recoveredAgents.delete(id);
+      this.#registry.markUnreachable(id, Date.now() * 1e6).then(
+        () => this.#log(`Agent ${id} did not reregister within ${this.options.agentReregisterTimeoutMs} ms; marked unreachable`),
+        (err: unknown) => this.#log(`Failed to mark agent ${id} unreachable: ${(err as Error).message}`),
+      );
+    }
+  }
+
+  /** A master-made status: the task's state changes and the framework hears it (no uuid). */
+  #transitionByMaster(
+    framework: Framework, task: Task, state: v1.TaskState, reason: v1.TaskStatus.Reason, message: string,
+    unreachableTime?: v1.TimeInfo,
+  ): void {
+    const status = masterStatus({
+      taskId: task.task.task_id.value, state, reason, message, agentId: task.agentId,
+      executorId: task.task.executor_id?.value, partitionAware: hasCapability(framework.info, 'PARTITION_AWARE'),
+      now: nowSeconds(), unreachableTime,
+    });
+    task.task.state = state;
+    task.task.status_update_state = state;
+    delete task.task.status_update_uuid;
+    this.#sendEvent(framework, { type: 'UPDATE', update: { status } });
+  }
+
+  #linkedAgent(agentLink: AgentLink): Agent | undefined {
+    const agent = agentLink.agentId === undefined ? undefined : this.#agents.get(agentLink.agentId);
+    return agent?.link === agentLink ? agent : undefined;
+  }
+
+  /** Any call after REGISTER on a link. */
+  agentCall(agentLink: AgentLink, call: link.Call): void {
+    const agent = this.#linkedAgent(agentLink);
+    if (agent === undefined) return; // A replaced or unreachable agent's stale link.
+    switch (call.type) {
+      case 'PONG':
+        this.pong(agentLink);
+        return;
+      case 'STATUS_UPDATE':
+        if (call.status_update !== undefined) this.#statusUpdate(agent, call.status_update);
+        return;
+      case 'EXECUTOR_EXITED':
+        if (call.executor_exited !== undefined) this.#executorExited(agent, call.executor_exited);
+        return;
+      case 'EXECUTOR_MESSAGE': {
+        const message = call.executor_message;
+        const framework = message === undefined ? undefined : this.#frameworks.get(message.framework_id.value);
+        if (message !== undefined && framework !== undefined) {
+          this.#sendEvent(framework, {
+            type: 'MESSAGE',
+            message: { agent_id: { value: agent.id }, executor_id: message.executor_id, data: message.data },
+          });
+        }
+        return;
+      }
+      case 'UPDATE_RESOURCES':
+        // Agents with resource providers change their total; ours do not yet.
+        return;
+      case 'UNREGISTER':
+        this.#log(`Agent ${agent.id} unregistered`);
+        void this.#markUnreachable(agent, 'agent unregistered');
+        return;
+      default:
+        throw new MesosError('BAD_REQUEST', `Unexpected agent link call ${call.type ?? 'UNKNOWN'}`);
+    }
+  }
+
+  #statusUpdate(agent: Agent, update: link.Call.StatusUpdate): void {
+    const status: v1.TaskStatus = { ...update.status, agent_id: { value: agent.id } };
+    status.source ??= 'SOURCE_EXECUTOR';
+    status.timestamp ??= nowSeconds();
+    const framework = this.#frameworks.get(update.framework_id.value);
+    if (framework === undefined) {
+      // The framework was removed: the agent was told to shut it down; nobody to tell.
+      return;
+    }
+    const task = framework.tasks.get(status.task_id.value);
+    if (task !== undefined && task.agentId === agent.id) {
+      const latest = update.latest_state ?? status.state;
+      task.task.state = latest;
+      task.task.status_update_state = status.state;
+      if (status.uuid !== undefined) task.task.status_update_uuid = status.uuid;
+      else delete task.task.status_update_uuid;
+      // Mesos keeps each state once, the newest status of it, without its (possibly large) data.
+      const { data: _data, ...kept } = status;
+      const statuses = (task.task.statuses ?? []).filter((s) => s.state !== status.state);
+      statuses.push(kept);
+      task.task.statuses = statuses;
+      if (!usesResources(latest)) this.#releaseTask(task);
+      if (isTerminalState(status.state) && status.uuid === undefined) this.#removeTask(task);
+    }
+    this.#sendEvent(framework, { type: 'UPDATE', update: { status } });
+  }
+
+  #executorExited(agent: Agent, exited: link.Call.ExecutorExited): void {
+    const framework = this.#frameworks.get(exited.framework_id.value);
+    if (framework === undefined) return;
+    const executors = framework.executors.get(agent.id);
+    const executor = executors?.get(exited.executor_id.value);
+    if (executor !== undefined) {
+      executors!.delete(exited.executor_id.value);
+      if (executor.holdsResources && framework.roles.has(executor.role)) {
+        this.#allocator.recover(framework.id, agent.id, executor.role, executor.info.resources ?? []);
+      }
+    }
+    const failure: scheduler.Event.Failure = { agent_id: { value: agent.id }, executor_id: exited.executor_id };
+    if (exited.status !== undefined) failure.status = exited.status;
+    this.#sendEvent(framework, { type: 'FAILURE', failure });
+  }
+
+  #sendToAgent(agentId: string, event: link.Event): void {
+    this.#agents.get(agentId)?.link?.stream.send(event);
+  }
+
+  /** A link ended before REGISTER completed, or a call could not be decoded. */
+  refuseLink(agentLink: AgentLink, message: string): void {
+    agentLink.stream.send({ type: 'ERROR', error: { message } });
+    agentLink.close();
+  }
+}
+
+function launchedTasks(operation: v1.Offer.Operation): v1.TaskInfo[] {
+  if (operation.type === 'LAUNCH') return operation.launch?.task_infos ?? [];
+  if (operation.type === 'LAUNCH_GROUP') return operation.launch_group?.task_group.tasks ?? [];
+  return [];
+}
+
+/** The role resources are allocated to (their allocation_info), if any. */
+function roleOf(resources: readonly v1.Resource[] | undefined): string | undefined {
+  return resources?.find((r) => r.allocation_info?.role !== undefined)?.allocation_info?.role;
+}
+
+function frameworkHasAncestorRole(framework: Framework, role: string): boolean {
+  for (const r of framework.roles) if (role.startsWith(`${r}/`)) return true;
+  return false;
+}
+
+function scalarMap(map: Readonly<Record<string, v1.Value.Scalar>> | undefined): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [name, scalar] of Object.entries(map ?? {})) out[name] = scalar.value;
+  return out;
+}
+
+/** FrameworkInfo.offer_filters[role].min_allocatable_resources as the allocator takes them. */
+function minAllocatableOf(info: v1.FrameworkInfo): Record<string, Record<string, number>[]> | undefined {
+  const filters = info.offer_filters;
+  if (filters === undefined) return undefined;
+  const out: Record<string, Record<string, number>[]> = {};
+  for (const [role, filter] of Object.entries(filters)) {
+    const groups = filter.min_allocatable_resources?.quantities ?? [];
+    out[role] = groups.map((g) => scalarMap(g.quantities));
+  }
+  return out;
+}
+
+export type { Framework as MasterFramework };
