@@ -1,26 +1,50 @@
-// `npm start`: the single-host dev cluster (one master, one agent, embedded store), like
-// `mesos-local`. The master and agent come in the next issues; until then this reports what the
-// checkout can already do. It runs through runCli like every bin, so a missing native build is one
-// line and NATIVE_LOAD_FAILED's exit code, not a stack trace.
+// `npm start`: the single-host dev cluster (a master, and from issue 6 an agent, with the
+// embedded store), like `mesos-local`. State lives under `./.mesos-ts` (or MESOS_TS_HOME). It runs
+// through runCli like every bin, so a busy port or a missing native build is one line and an exit
+// code, not a stack trace.
+import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { nativeVersion } from '../lib/native/index.ts';
+import { MasterServer } from '../lib/master/server.ts';
 import { runCli } from './run.ts';
 
 const program = new Command('mesos-ts')
-  .description('Runs a single-host mesos-ts cluster (for now: reports what this checkout can do).')
-  .action(() => {
-    const lines = [
+  .description('Runs a single-host mesos-ts cluster: a master on :5050 with its registry under ./.mesos-ts.')
+  .option('--port <port>', 'the master\'s port', '5050')
+  .action(async (options: { port: string }) => {
+    const home = resolve(process.env.MESOS_TS_HOME ?? '.mesos-ts');
+    const server = await MasterServer.start({
+      ip: '127.0.0.1',
+      port: Number(options.port),
+      workDir: join(home, 'master'),
+      registry: 'leveldb',
+      allocationIntervalMs: 1000,
+      agentPingTimeoutMs: 15_000,
+      maxAgentPingTimeouts: 5,
+      agentReregisterTimeoutMs: 600_000,
+      heartbeatIntervalMs: 15_000,
+      minAllocatableResources: 'cpus:0.01|mem:32',
+      weights: {},
+    });
+    const { ip, port } = server.http.address;
+    console.log([
       'mesos-ts dev cluster',
       '',
-      `  native addon:  loaded (version ${nativeVersion()})`,
-      '  data model:    Mesos v1 JSON codec, RecordIO, resources arithmetic',
+      `  master:        http://${ip}:${port}  (registry in ${join(home, 'master')})`,
+      `  native addon:  version ${nativeVersion()}`,
+      '  agent:         not built yet (issue 6): frameworks can subscribe, but get no offers',
       '',
-      'Not built yet: mesos-master (issue 5), mesos-agent (issue 6), the operator API (issue 7).',
-      'When they land, `npm start` runs a master on :5050 and an agent on :5051 on this host.',
+      'Subscribe a framework (Mesos v1 scheduler API):',
+      `  curl -N -H 'Content-Type: application/json' http://${ip}:${port}/api/v1/scheduler \\`,
+      `    -d '{"type":"SUBSCRIBE","subscribe":{"framework_info":{"user":"root","name":"hello"}}}'`,
       '',
-      'Try: npx mesos-master --help | npx mesos-agent --help | npx mesosctl --help',
-    ];
-    console.log(lines.join('\n'));
+      'Ctrl-C stops the cluster.',
+    ].join('\n'));
+    await new Promise<void>((done) => {
+      const stop = (): void => void server.stop().then(done, done);
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
   });
 
 await runCli(program);

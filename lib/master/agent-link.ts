@@ -14,6 +14,9 @@ import type * as link from '../types/link.ts';
 import type { AgentLink } from './master.ts';
 import { readyMaster, type MasterRef } from './scheduler-api.ts';
 
+/** How long an ended link's socket may wait for the agent to close its side. */
+const LINGER_MS = 5_000;
+
 export interface AgentLinkOptions {
   /** Largest call record. */
   maxRecordBytes: number;
@@ -74,18 +77,21 @@ export async function agentLinkHandler(
   if (register.type !== 'REGISTER' || register.register === undefined) {
     throw new MesosError('BAD_REQUEST', 'Expecting the first call to be REGISTER');
   }
+  master.checkRegister(register.register);
 
   const stream = ctx.stream('mesos.internal.link.Event', { contentType });
-  const agentLink: AgentLink = {
-    stream,
-    close: () => {
-      stream.close();
+  const agentLink: AgentLink = { stream, close: () => stream.close() };
+  // Either side ending ends the link: the agent closing its body, or our stream closing. When we
+  // end it, the socket is ended after the queued events (an ERROR saying why must arrive), and
+  // destroyed if the agent does not close its side soon after.
+  stream.onClose((reason) => {
+    if (req.destroyed) return;
+    if (reason === 'client') {
       req.destroy();
-    },
-  };
-  // Either side ending ends the link: the agent closing its body, or our stream closing.
-  stream.onClose(() => {
-    if (!req.destroyed) req.destroy();
+      return;
+    }
+    req.socket.end();
+    setTimeout(() => req.destroy(), LINGER_MS).unref();
   });
 
   let registered = false;
@@ -122,6 +128,7 @@ export async function agentLinkHandler(
     }
   });
   req.on('end', () => agentLink.close());
+  req.on('close', () => agentLink.close());
   onRecords(pending.splice(0));
   req.resume();
 

@@ -13,7 +13,7 @@
 import { randomUUID } from 'node:crypto';
 
 import { Allocator, type CoreKind } from '../allocator/index.ts';
-import { Resources, validateResources } from '../api/resources.ts';
+import { Resources, downgradeResources, upgradeResources, validateResources } from '../api/resources.ts';
 import { MesosError } from '../common/errors.ts';
 import type { RecordIOStream } from '../common/http-stream.ts';
 import type * as link from '../types/link.ts';
@@ -25,7 +25,7 @@ import {
 } from './tasks.ts';
 import {
   frameworkRoles, hasCapability, injectAllocationInfo, validateFrameworkInfo, validateFrameworkUpdate,
-  validateTask, validateTaskGroup, type TaskContext,
+  validateId, validateTask, validateTaskGroup, type TaskContext,
 } from './validation.ts';
 
 export const MASTER_VERSION = '1.11.0';
@@ -557,7 +557,7 @@ export class Master {
         address: { hostname: agent.info.hostname, ip: agent.ip, port: agent.info.port ?? 5051 },
         path: '/slave(1)',
       },
-      resources,
+      resources: hasCapability(framework.info, 'RESERVATION_REFINEMENT') ? resources : preRefinement(resources),
       allocation_info: { role },
     };
     if (agent.info.attributes !== undefined && agent.info.attributes.length > 0) offer.attributes = agent.info.attributes;
@@ -688,10 +688,13 @@ export class Master {
   }
 
   /** The offer's role for a framework that is not MULTI_ROLE: its resources carry no allocation_info. */
+  // Resources in the older format (`role`, `reservation`) are upgraded first, as Mesos's
+  // validateAndUpgradeResources does, so that the master and agents only see reservation stacks.
   #withAllocationInfo(framework: Framework, resources: readonly v1.Resource[] | undefined, available: Resources): v1.Resource[] {
-    if (hasCapability(framework.info, 'MULTI_ROLE')) return [...(resources ?? [])];
+    const upgraded = upgradeResources(resources ?? []);
+    if (hasCapability(framework.info, 'MULTI_ROLE')) return upgraded;
     const role = [...available.allocations().keys()][0] ?? [...framework.roles][0] ?? '*';
-    return injectAllocationInfo(resources ?? [], role);
+    return injectAllocationInfo(upgraded, role);
   }
 
   #launch(framework: Framework, agent: Agent, original: v1.TaskInfo, available: Resources): Resources {
@@ -947,15 +950,24 @@ export class Master {
    * readmits a known one with what it runs. Resolves once the agent is registered; throws a
    * MesosError whose message the link sends as ERROR.
    */
-  async registerAgent(register: link.Call.Register, agentLink: AgentLink, peerIp: string): Promise<void> {
+  /** The checks a REGISTER must pass before the link's stream opens (failures are 400s). */
+  checkRegister(register: link.Call.Register): void {
     if (register.version !== LINK_VERSION) {
       throw new MesosError('BAD_REQUEST', `Unsupported agent link version ${register.version}; this master speaks ${LINK_VERSION}`);
     }
-    const info = register.agent_info;
-    const total = register.checkpointed_resources !== undefined && register.checkpointed_resources.length > 0
-      ? register.checkpointed_resources : info.resources ?? [];
-    const invalid = validateResources(total);
+    const invalid = validateResources(agentTotal(register));
     if (invalid !== undefined) throw new MesosError('INVALID_RESOURCES', `Invalid agent resources: ${invalid}`);
+    const id = register.agent_info.id?.value;
+    if (id !== undefined) {
+      const bad = validateId(id);
+      if (bad !== undefined) throw new MesosError('BAD_REQUEST', `Invalid agent id: ${bad}`);
+    }
+  }
+
+  async registerAgent(register: link.Call.Register, agentLink: AgentLink, peerIp: string): Promise<void> {
+    this.checkRegister(register);
+    const info = register.agent_info;
+    const total = agentTotal(register);
     const ip = register.ip ?? peerIp;
     const requestedId = info.id?.value;
     if (requestedId === undefined) {
@@ -963,7 +975,8 @@ export class Master {
       const admitted: v1.AgentInfo = { ...info, id: { value: id }, resources: info.resources ?? [] };
       await this.#registry.admitAgent(admitted);
       if (this.#stopped) return;
-      this.#addAgent(admitted, ip, Resources.from(total), register, agentLink, []);
+      const agent = this.#createAgent(admitted, ip, Resources.from(total), register);
+      this.#greet(agent, agentLink);
       this.#log(`Registered agent ${id} at ${ip}:${info.port ?? 5051} (${info.hostname}) with ${Resources.from(total).toString()}`);
       return;
     }
@@ -986,33 +999,58 @@ export class Master {
       throw new MesosError('INVALID_RESOURCES', `Agent ${id} runs tasks and executors that use more than its total ${totalResources.toString()}`);
     }
     const wasUnreachable = snapshot.unreachable.has(id);
-    if (wasUnreachable) await this.#registry.markReachable(info);
-    else if (!snapshot.agents.has(id)) await this.#registry.markReachable(info);
+    if (wasUnreachable || !snapshot.agents.has(id)) await this.#registry.markReachable(info);
     else await this.#registry.updateAgentInfo(info);
     if (this.#stopped) return;
-
-    const existing = this.#agents.get(id);
-    if (existing !== undefined) this.#forgetAgent(existing, 'reregistered', register.tasks ?? []);
     this.#recoveredAgents.delete(id);
 
-    const readopted = this.#addAgent(info, ip, totalResources, register, agentLink, register.frameworks ?? []);
+    let agent = this.#agents.get(id);
+    if (agent === undefined) {
+      agent = this.#createAgent(info, ip, totalResources, register);
+    } else {
+      // A known agent (its link dropped, or it restarted): it keeps its place in the allocator,
+      // filters included, as Mesos reactivates rather than re-adds it.
+      this.#rescindAgentOffers(agent);
+      agent.info = info;
+      agent.ip = ip;
+      agent.capabilities = register.capabilities ?? [];
+      if (!agent.total.equals(totalResources) && this.#coversAllocation(agent, totalResources, register)) {
+        agent.total = totalResources;
+        this.#allocator.updateAgent(id, totalResources.toArray());
+      }
+      if (!agent.active) {
+        agent.active = true;
+        this.#allocator.activateAgent(id);
+      }
+    }
+    const adopted = this.#adopt(agent, register);
+    this.#greet(agent, agentLink);
     if (wasUnreachable) {
       // As Mesos: tasks of frameworks that are not partition-aware were reported lost when the
       // agent became unreachable, so they are killed now that it is back.
-      for (const task of readopted) {
+      for (const task of adopted) {
         const framework = this.#frameworks.get(task.frameworkId);
         if (framework !== undefined && !hasCapability(framework.info, 'PARTITION_AWARE') && !isTerminalState(task.task.state)) {
           this.#sendToAgent(id, { type: 'KILL_TASK', kill_task: { framework_id: { value: framework.id }, task_id: task.task.task_id } });
         }
       }
     }
-    this.#log(`Reregistered agent ${id} at ${ip}:${info.port ?? 5051} with ${readopted.length} tasks${wasUnreachable ? ' (was unreachable)' : ''}`);
+    this.#log(`Reregistered agent ${id} at ${ip}:${info.port ?? 5051} with ${adopted.length} tasks${wasUnreachable ? ' (was unreachable)' : ''}`);
   }
 
-  #addAgent(
-    info: v1.AgentInfo, ip: string, total: Resources, register: link.Call.Register, agentLink: AgentLink,
-    frameworks: readonly v1.FrameworkInfo[],
-  ): Task[] {
+  /** Whether `total` still holds what the master counts as in use on the agent after `register`. */
+  #coversAllocation(agent: Agent, total: Resources, register: link.Call.Register): boolean {
+    const reported = new Set((register.tasks ?? []).map((t) => `${t.framework_id.value}\u0000${t.task_id.value}`));
+    let used = Resources.EMPTY;
+    for (const [frameworkId, tasks] of agent.tasks) {
+      for (const task of tasks.values()) {
+        if (task.holdsResources && reported.has(`${frameworkId}\u0000${task.task.task_id.value}`)) used = used.plus(task.task.resources ?? []);
+      }
+    }
+    return total.contains(used.unallocate());
+  }
+
+  #createAgent(info: v1.AgentInfo, ip: string, total: Resources, register: link.Call.Register): Agent {
     const id = info.id!.value;
     const agent: Agent = {
       id, info, ip, total, capabilities: register.capabilities ?? [], link: undefined, active: true,
@@ -1021,9 +1059,18 @@ export class Master {
     };
     this.#agents.set(id, agent);
     this.#allocator.addAgent(id, total.toArray());
+    return agent;
+  }
 
-    // Frameworks the master does not know come back as "recovered", without a scheduler.
-    const infos = new Map(frameworks.filter((f) => f.id !== undefined).map((f) => [f.id!.value, f]));
+  /**
+   * Reconciles the master's books for an agent with what the agent reports it runs: tasks the
+   * master knew there but the agent does not report are dropped (they never reached it, or died
+   * with it); reported tasks and executors the master did not know are adopted, with their
+   * resources, and frameworks it did not know come back as "recovered", without a scheduler.
+   */
+  #adopt(agent: Agent, register: link.Call.Register): Task[] {
+    const id = agent.id;
+    const infos = new Map((register.frameworks ?? []).filter((f) => f.id !== undefined).map((f) => [f.id!.value, f]));
     const ensureFramework = (frameworkId: string): Framework | undefined => {
       const known = this.#frameworks.get(frameworkId);
       if (known !== undefined) return known;
@@ -1033,16 +1080,38 @@ export class Master {
       return this.#addFramework(frameworkInfo, [], false);
     };
 
+    const reportedTasks = new Map((register.tasks ?? []).map((t) => [`${t.framework_id.value}\u0000${t.task_id.value}`, t]));
+    for (const [frameworkId, tasks] of agent.tasks) {
+      const framework = this.#frameworks.get(frameworkId);
+      for (const task of [...tasks.values()]) {
+        if (reportedTasks.has(`${frameworkId}\u0000${task.task.task_id.value}`)) continue;
+        if (framework !== undefined && !isTerminalState(task.task.state)) {
+          this.#transitionByMaster(framework, task, 'TASK_DROPPED', 'REASON_AGENT_RESTARTED',
+            `Task is not known to agent ${id} after it reregistered`);
+        }
+        this.#removeTask(task);
+      }
+    }
+    const reportedExecutors = new Set((register.executors ?? []).map((e) => `${e.framework_id?.value ?? ''}\u0000${e.executor_id.value}`));
+    for (const framework of this.#frameworks.values()) {
+      const executors = framework.executors.get(id);
+      for (const [executorId, executor] of executors ?? []) {
+        if (reportedExecutors.has(`${framework.id}\u0000${executorId}`)) continue;
+        executors!.delete(executorId);
+        if (executor.holdsResources && framework.roles.has(executor.role)) {
+          this.#allocator.recover(framework.id, id, executor.role, executor.info.resources ?? []);
+        }
+      }
+    }
+
     for (const executor of register.executors ?? []) {
       const frameworkId = executor.framework_id?.value;
       const framework = frameworkId === undefined ? undefined : ensureFramework(frameworkId);
-      if (framework === undefined) continue;
+      if (framework === undefined || this.#knownExecutor(framework, agent, executor.executor_id.value)) continue;
       const role = roleOf(executor.resources) ?? [...framework.roles][0] ?? '*';
-      this.#addExecutor(framework, agent, executor, role, false);
-      if ((executor.resources ?? []).length > 0 && framework.roles.has(role)) {
-        this.#allocator.addAllocation(framework.id, id, role, executor.resources!);
-        framework.executors.get(id)!.get(executor.executor_id.value)!.holdsResources = true;
-      }
+      const holds = (executor.resources ?? []).length > 0 && framework.roles.has(role);
+      this.#addExecutor(framework, agent, executor, role, holds);
+      if (holds) this.#allocator.addAllocation(framework.id, id, role, executor.resources!);
     }
     const adopted: Task[] = [];
     const orphans = new Set<string>();
@@ -1052,6 +1121,16 @@ export class Master {
         orphans.add(reported.framework_id.value);
         continue;
       }
+      const known = framework.tasks.get(reported.task_id.value);
+      if (known !== undefined && known.agentId === id) {
+        // The agent's word on the state wins; resources stay as they are counted.
+        known.task.state = reported.state;
+        if (reported.status_update_state !== undefined) known.task.status_update_state = reported.status_update_state;
+        if (reported.status_update_uuid !== undefined) known.task.status_update_uuid = reported.status_update_uuid;
+        if (!usesResources(reported.state)) this.#releaseTask(known);
+        adopted.push(known);
+        continue;
+      }
       const task = this.#addTask(framework, agent, { ...reported, agent_id: { value: id } }, false);
       if (usesResources(reported.state) && framework.roles.has(task.role) && (reported.resources ?? []).length > 0) {
         this.#allocator.addAllocation(framework.id, id, task.role, reported.resources!);
@@ -1059,25 +1138,31 @@ export class Master {
       }
       adopted.push(task);
     }
+    // Tasks of frameworks that were removed must not run on.
+    for (const frameworkId of orphans) {
+      this.#sendToAgent(id, { type: 'SHUTDOWN_FRAMEWORK', shutdown_framework: { framework_id: { value: frameworkId } } });
+    }
+    return adopted;
+  }
 
+  /** Binds the link, sends REGISTERED, and (re)starts pinging. */
+  #greet(agent: Agent, agentLink: AgentLink): void {
     this.#bindLink(agent, agentLink);
     agentLink.stream.send({
       type: 'REGISTERED',
       registered: {
-        agent_id: { value: id },
+        agent_id: { value: agent.id },
         master_info: this.info,
         ping_interval_seconds: this.options.agentPingTimeoutMs / 1000,
         total_ping_timeout_seconds: (this.options.agentPingTimeoutMs * this.options.maxAgentPingTimeouts) / 1000,
       },
     });
-    // Tasks of frameworks that were removed must not run on.
-    for (const frameworkId of orphans) {
-      this.#sendToAgent(id, { type: 'SHUTDOWN_FRAMEWORK', shutdown_framework: { framework_id: { value: frameworkId } } });
-    }
+    clearInterval(agent.pingTimer);
+    agent.pingOutstanding = false;
+    agent.pingMisses = 0;
     agent.pingTimer = setInterval(() => this.#pingTick(agent), this.options.agentPingTimeoutMs);
     agent.pingTimer.unref();
     this.#scheduleAllocation();
-    return adopted;
   }
 
   #bindLink(agent: Agent, agentLink: AgentLink): void {
@@ -1091,38 +1176,6 @@ export class Master {
     agentLink.stream.onClose(() => {
       if (agent.link === agentLink && this.#agents.get(agent.id) === agent) this.#agentDisconnected(agent);
     });
-  }
-
-  /**
-   * Forgets an agent's books so that a reregistration can rebuild them: offers rescinded, its
-   * allocation dropped, tasks the agent no longer reports told as lost.
-   */
-  #forgetAgent(agent: Agent, why: string, reported: readonly v1.Task[]): void {
-    clearInterval(agent.pingTimer);
-    this.#rescindAgentOffers(agent);
-    const reportedIds = new Set(reported.map((t) => `${t.framework_id.value}\u0000${t.task_id.value}`));
-    for (const [frameworkId, tasks] of agent.tasks) {
-      const framework = this.#frameworks.get(frameworkId);
-      for (const task of tasks.values()) {
-        task.holdsResources = false; // removeAgent below drops the whole allocation.
-        framework?.tasks.delete(task.task.task_id.value);
-        if (framework !== undefined && !reportedIds.has(`${frameworkId}\u0000${task.task.task_id.value}`) && !isTerminalState(task.task.state)) {
-          this.#sendEvent(framework, {
-            type: 'UPDATE',
-            update: {
-              status: masterStatus({
-                taskId: task.task.task_id.value, state: 'TASK_DROPPED', reason: 'REASON_AGENT_RESTARTED',
-                message: `Task was not reported by agent ${agent.id} when it ${why}`, agentId: agent.id,
-                partitionAware: hasCapability(framework.info, 'PARTITION_AWARE'), now: nowSeconds(),
-              }),
-            },
-          });
-        }
-      }
-    }
-    for (const framework of this.#frameworks.values()) framework.executors.delete(agent.id);
-    this.#allocator.removeAgent(agent.id);
-    this.#agents.delete(agent.id);
   }
 
   /** The link dropped: no offers from the agent until it reregisters; pings keep counting. */
@@ -1156,7 +1209,7 @@ export class Master {
     else agent.pingMisses = 0;
     if (agent.pingMisses >= this.options.maxAgentPingTimeouts) {
       clearInterval(agent.pingTimer);
-      void this.#markUnreachable(agent, 'health check timed out');
+      void this.#removeAgent(agent, 'unreachable', 'health check timed out');
       return;
     }
     agent.pingOutstanding = true;
@@ -1172,29 +1225,37 @@ export class Master {
   }
 
   /**
-   * Unreachable: recorded in the registry first, then the agent leaves the books. Its tasks are
-   * TASK_UNREACHABLE to partition-aware frameworks and TASK_LOST to others; every subscribed
+   * Unreachable (missed pings) or removed (the agent unregistered): recorded in the registry
+   * first, then the agent leaves the books. Its tasks become TASK_UNREACHABLE (unreachable) or
+   * TASK_GONE (removed) to partition-aware frameworks and TASK_LOST to others; every subscribed
    * framework hears FAILURE with the agent id.
    */
-  async #markUnreachable(agent: Agent, why: string): Promise<void> {
+  async #removeAgent(agent: Agent, kind: 'unreachable' | 'removed', why: string): Promise<void> {
     const unreachableTime = timeInfoNow();
     try {
-      await this.#registry.markUnreachable(agent.id, unreachableTime.nanoseconds);
+      if (kind === 'unreachable') await this.#registry.markUnreachable(agent.id, unreachableTime.nanoseconds);
+      else await this.#registry.removeAgent(agent.id);
     } catch (err) {
-      this.#log(`Failed to mark agent ${agent.id} unreachable in the registry: ${(err as Error).message}`);
+      this.#log(`Failed to record agent ${agent.id} as ${kind} in the registry: ${(err as Error).message}`);
       return;
     }
     if (this.#stopped || this.#agents.get(agent.id) !== agent) return;
-    this.#log(`Agent ${agent.id} is unreachable: ${why}`);
+    clearInterval(agent.pingTimer);
+    this.#log(`Agent ${agent.id} is ${kind}: ${why}`);
     this.#rescindAgentOffers(agent);
     for (const [frameworkId, tasks] of agent.tasks) {
       const framework = this.#frameworks.get(frameworkId);
       if (framework === undefined) continue;
       for (const task of [...tasks.values()]) {
         if (!isTerminalState(task.task.state)) {
-          this.#transitionByMaster(framework, task, 'TASK_UNREACHABLE', 'REASON_AGENT_REMOVED',
-            `Agent ${agent.id} (${agent.info.hostname}) is unreachable: ${why}`, unreachableTime);
+          const message = `Agent ${agent.id} (${agent.info.hostname}) is ${kind}: ${why}`;
+          if (kind === 'unreachable') {
+            this.#transitionByMaster(framework, task, 'TASK_UNREACHABLE', 'REASON_AGENT_REMOVED', message, unreachableTime);
+          } else {
+            this.#transitionByMaster(framework, task, 'TASK_GONE', 'REASON_AGENT_REMOVED', message);
+          }
         }
+        // The allocator drops the agent's whole allocation below.
         task.holdsResources = false;
         this.#removeTask(task);
       }
@@ -1208,7 +1269,9 @@ export class Master {
       this.#sendEvent(framework, { type: 'FAILURE', failure: { agent_id: { value: agent.id } } });
     }
     if (agentLink !== undefined) {
-      agentLink.stream.send({ type: 'ERROR', error: { message: `Agent ${agent.id} was marked unreachable: ${why}; reregister` } });
+      if (kind === 'unreachable') {
+        agentLink.stream.send({ type: 'ERROR', error: { message: `Agent ${agent.id} was marked unreachable: ${why}; reregister` } });
+      }
       agentLink.close();
     }
   }
@@ -1275,7 +1338,7 @@ export class Master {
         return;
       case 'UNREGISTER':
         this.#log(`Agent ${agent.id} unregistered`);
-        void this.#markUnreachable(agent, 'agent unregistered');
+        void this.#removeAgent(agent, 'removed', 'the agent unregistered');
         return;
       default:
         throw new MesosError('BAD_REQUEST', `Unexpected agent link call ${call.type ?? 'UNKNOWN'}`);
@@ -1336,10 +1399,27 @@ export class Master {
   }
 }
 
+/** The agent's total: its checkpointed resources when it has any, else what its info declares. */
+function agentTotal(register: link.Call.Register): v1.Resource[] {
+  const checkpointed = register.checkpointed_resources ?? [];
+  return checkpointed.length > 0 ? checkpointed : register.agent_info.resources ?? [];
+}
+
 function launchedTasks(operation: v1.Offer.Operation): v1.TaskInfo[] {
   if (operation.type === 'LAUNCH') return operation.launch?.task_infos ?? [];
   if (operation.type === 'LAUNCH_GROUP') return operation.launch_group?.task_group.tasks ?? [];
   return [];
+}
+
+/**
+ * Offers to frameworks without RESERVATION_REFINEMENT use the older resource format (`role` and
+ * `reservation` rather than a `reservations` stack), as Mesos converts them. Resources with a
+ * refined reservation cannot be written that way, but they are only ever offered to roles that
+ * hold such reservations, which only refinement-capable frameworks can make.
+ */
+function preRefinement(resources: v1.Resource[]): v1.Resource[] {
+  const downgraded = downgradeResources(resources);
+  return downgraded.ok ? downgraded.value : resources;
 }
 
 /** The role resources are allocated to (their allocation_info), if any. */
