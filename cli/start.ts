@@ -12,6 +12,9 @@ const program = new Command('mesos-ts')
   .description('Runs a single-host mesos-ts cluster: a master on :5050 with its registry under ./.mesos-ts.')
   .option('--port <port>', 'the master\'s port', '5050')
   .action(async (options: { port: string }) => {
+    // Load the addon first: without a native build this is the one-line error that says how to
+    // build it, before anything listens.
+    const version = nativeVersion();
     const home = resolve(process.env.MESOS_TS_HOME ?? '.mesos-ts');
     const server = await MasterServer.start({
       ip: '127.0.0.1',
@@ -31,7 +34,7 @@ const program = new Command('mesos-ts')
       'mesos-ts dev cluster',
       '',
       `  master:        http://${ip}:${port}  (registry in ${join(home, 'master')})`,
-      `  native addon:  version ${nativeVersion()}`,
+      `  native addon:  version ${version}`,
       '  agent:         not built yet (issue 6): frameworks can subscribe, but get no offers',
       '',
       'Subscribe a framework (Mesos v1 scheduler API):',

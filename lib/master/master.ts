@@ -13,7 +13,7 @@
 import { randomUUID } from 'node:crypto';
 
 import { Allocator, type CoreKind } from '../allocator/index.ts';
-import { Resources, downgradeResources, upgradeResources, validateResources } from '../api/resources.ts';
+import { Resources, downgradeResources, isRevocable, isShared, upgradeResources, validateResources } from '../api/resources.ts';
 import { MesosError } from '../common/errors.ts';
 import type { RecordIOStream } from '../common/http-stream.ts';
 import type * as link from '../types/link.ts';
@@ -30,6 +30,9 @@ import {
 
 export const MASTER_VERSION = '1.11.0';
 export const LINK_VERSION = 1;
+
+/** The longest delay setTimeout takes. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export interface MasterOptions {
   /** The address frameworks and agents reach this master at. */
@@ -165,6 +168,9 @@ export class Master {
   /** Admitted agents from the registry that have not reregistered since this master started. */
   readonly #recoveredAgents = new Map<string, RecoveredAgent>();
   readonly #offers = new Map<string, Offer>();
+  /** Agents whose removal or readmission is being written to the registry. */
+  readonly #removing = new Set<string>();
+  readonly #reregistering = new Set<string>();
 
   #nextFrameworkId = 0;
   #nextAgentId = 0;
@@ -374,11 +380,11 @@ export class Master {
       heartbeat: undefined, failoverTimer: undefined, offers: new Set(), tasks: new Map(), executors: new Map(),
       registeredTime: nowSeconds(),
     };
-    this.#frameworks.set(id, framework);
     this.#allocator.addFramework(id, {
       roles: [...roles], gpu: hasCapability(info, 'GPU_RESOURCES'), active, suppressedRoles,
       minAllocatable: minAllocatableOf(info),
     });
+    this.#frameworks.set(id, framework);
     return framework;
   }
 
@@ -408,6 +414,12 @@ export class Master {
     }
     framework.info = info;
     framework.roles = roles;
+    // The allocator gives back what a dropped role held; tasks and executors still running in it
+    // no longer count there, so nothing recovers them twice later.
+    for (const task of framework.tasks.values()) if (!roles.has(task.role)) task.holdsResources = false;
+    for (const executors of framework.executors.values()) {
+      for (const executor of executors.values()) if (!roles.has(executor.role)) executor.holdsResources = false;
+    }
     this.#allocator.updateFramework(framework.id, { roles: [...roles], suppressedRoles });
     for (const agentId of this.#agentsOf(framework)) {
       this.#sendToAgent(agentId, { type: 'UPDATE_FRAMEWORK', update_framework: { framework_info: info } });
@@ -451,16 +463,24 @@ export class Master {
     framework.standing = 'disconnected';
     this.#allocator.deactivateFramework(framework.id);
     this.#rescindFrameworkOffers(framework);
-    const timeoutMs = Math.min((framework.info.failover_timeout ?? 0) * 1000, 2 ** 31 - 1);
+    const timeoutMs = (framework.info.failover_timeout ?? 0) * 1000;
     this.#log(`Framework ${framework.id} disconnected; failover timeout ${timeoutMs / 1000} s`);
-    framework.failoverTimer = setTimeout(() => {
-      framework.failoverTimer = undefined;
-      if (framework.standing === 'disconnected') {
+    const deadline = Date.now() + timeoutMs;
+    // setTimeout holds at most ~24.8 days; longer timeouts (Mesos allows years) are re-armed.
+    const arm = (): void => {
+      framework.failoverTimer = setTimeout(() => {
+        framework.failoverTimer = undefined;
+        if (framework.standing !== 'disconnected') return;
+        if (Date.now() < deadline) {
+          arm();
+          return;
+        }
         this.#log(`Framework ${framework.id} failover timeout expired`);
         this.#removeFramework(framework, 'Framework failover timeout');
-      }
-    }, timeoutMs);
-    framework.failoverTimer.unref();
+      }, Math.min(Math.max(deadline - Date.now(), 0), MAX_TIMER_MS));
+      framework.failoverTimer.unref();
+    };
+    arm();
   }
 
   /**
@@ -557,9 +577,11 @@ export class Master {
         address: { hostname: agent.info.hostname, ip: agent.ip, port: agent.info.port ?? 5051 },
         path: '/slave(1)',
       },
-      resources: hasCapability(framework.info, 'RESERVATION_REFINEMENT') ? resources : preRefinement(resources),
-      allocation_info: { role },
+      resources: offeredFormat(framework.info, resources),
     };
+    // A framework that is not MULTI_ROLE sees no allocation_info (mesos-api.md section 1.5); the
+    // master injects it again when the framework accepts.
+    if (hasCapability(framework.info, 'MULTI_ROLE')) offer.allocation_info = { role };
     if (agent.info.attributes !== undefined && agent.info.attributes.length > 0) offer.attributes = agent.info.attributes;
     if (agent.info.domain !== undefined) offer.domain = agent.info.domain;
     const executorIds = [...(framework.executors.get(agent.id)?.keys() ?? [])];
@@ -595,12 +617,20 @@ export class Master {
     if (notify && framework !== undefined) this.#sendEvent(framework, { type: 'RESCIND', rescind: { offer_id: offer.offer.id } });
   }
 
+  // Sending RESCIND can close a slow framework's stream, and its disconnection rescinds its
+  // other offers at once: ids already gone are skipped.
   #rescindFrameworkOffers(framework: Framework, notify = true): void {
-    for (const id of [...framework.offers]) this.#rescindOffer(this.#offers.get(id)!, notify);
+    for (const id of [...framework.offers]) {
+      const offer = this.#offers.get(id);
+      if (offer !== undefined) this.#rescindOffer(offer, notify);
+    }
   }
 
   #rescindAgentOffers(agent: Agent): void {
-    for (const id of [...agent.offers]) this.#rescindOffer(this.#offers.get(id)!);
+    for (const id of [...agent.offers]) {
+      const offer = this.#offers.get(id);
+      if (offer !== undefined) this.#rescindOffer(offer);
+    }
   }
 
   // -----------------------------------------------------------------------------------------
@@ -957,6 +987,17 @@ export class Master {
     }
     const invalid = validateResources(agentTotal(register));
     if (invalid !== undefined) throw new MesosError('INVALID_RESOURCES', `Invalid agent resources: ${invalid}`);
+    // The allocator does not handle revocable or shared resources yet.
+    const used = [
+      ...agentTotal(register),
+      ...(register.tasks ?? []).flatMap((t) => t.resources ?? []),
+      ...(register.executors ?? []).flatMap((e) => e.resources ?? []),
+    ];
+    if (used.some((r) => isRevocable(r) || isShared(r))) {
+      throw new MesosError('INVALID_RESOURCES', 'Revocable and shared resources are not supported yet');
+    }
+    const badTask = validateResources([...(register.tasks ?? []).flatMap((t) => t.resources ?? []), ...(register.executors ?? []).flatMap((e) => e.resources ?? [])]);
+    if (badTask !== undefined) throw new MesosError('INVALID_RESOURCES', `Invalid task or executor resources: ${badTask}`);
     const id = register.agent_info.id?.value;
     if (id !== undefined) {
       const bad = validateId(id);
@@ -998,11 +1039,20 @@ export class Master {
     if (!totalResources.contains(taskResources.plus(executorResources).unallocate())) {
       throw new MesosError('INVALID_RESOURCES', `Agent ${id} runs tasks and executors that use more than its total ${totalResources.toString()}`);
     }
-    const wasUnreachable = snapshot.unreachable.has(id);
-    if (wasUnreachable || !snapshot.agents.has(id)) await this.#registry.markReachable(info);
-    else await this.#registry.updateAgentInfo(info);
-    if (this.#stopped) return;
+    // Mesos ignores a reregistration while the agent is being removed; the agent retries.
+    if (this.#removing.has(id)) throw new MesosError('SERVICE_UNAVAILABLE', `Agent ${id} is being removed; retry`);
     this.#recoveredAgents.delete(id);
+    this.#reregistering.add(id);
+    let wasUnreachable: boolean;
+    try {
+      wasUnreachable = snapshot.unreachable.has(id);
+      if (wasUnreachable || !snapshot.agents.has(id)) await this.#registry.markReachable(info);
+      else await this.#registry.updateAgentInfo(info);
+    } finally {
+      this.#reregistering.delete(id);
+    }
+    if (this.#stopped) return;
+    if (!this.#registry.snapshot.agents.has(id)) throw new MesosError('SERVICE_UNAVAILABLE', `Agent ${id} could not be readmitted; retry`);
 
     let agent = this.#agents.get(id);
     if (agent === undefined) {
@@ -1014,17 +1064,27 @@ export class Master {
       agent.info = info;
       agent.ip = ip;
       agent.capabilities = register.capabilities ?? [];
-      if (!agent.total.equals(totalResources) && this.#coversAllocation(agent, totalResources, register)) {
-        agent.total = totalResources;
-        this.#allocator.updateAgent(id, totalResources.toArray());
-      }
       if (!agent.active) {
         agent.active = true;
         this.#allocator.activateAgent(id);
       }
     }
-    const adopted = this.#adopt(agent, register);
+    const { adopted, orphans } = this.#adopt(agent, register);
+    // After adoption the books hold exactly what the agent reported, so a changed total can be
+    // checked against it.
+    if (!agent.total.equals(totalResources)) {
+      if (totalResources.contains(this.#inUse(agent).unallocate())) {
+        agent.total = totalResources;
+        this.#allocator.updateAgent(id, totalResources.toArray());
+      } else {
+        this.#log(`Agent ${id} reported a total ${totalResources.toString()} that does not hold what runs there; keeping ${agent.total.toString()}`);
+      }
+    }
     this.#greet(agent, agentLink);
+    // Tasks of frameworks that were removed must not run on.
+    for (const frameworkId of orphans) {
+      this.#sendToAgent(id, { type: 'SHUTDOWN_FRAMEWORK', shutdown_framework: { framework_id: { value: frameworkId } } });
+    }
     if (wasUnreachable) {
       // As Mesos: tasks of frameworks that are not partition-aware were reported lost when the
       // agent became unreachable, so they are killed now that it is back.
@@ -1038,16 +1098,18 @@ export class Master {
     this.#log(`Reregistered agent ${id} at ${ip}:${info.port ?? 5051} with ${adopted.length} tasks${wasUnreachable ? ' (was unreachable)' : ''}`);
   }
 
-  /** Whether `total` still holds what the master counts as in use on the agent after `register`. */
-  #coversAllocation(agent: Agent, total: Resources, register: link.Call.Register): boolean {
-    const reported = new Set((register.tasks ?? []).map((t) => `${t.framework_id.value}\u0000${t.task_id.value}`));
+  /** What the master counts as in use on an agent: its tasks' and executors' resources. */
+  #inUse(agent: Agent): Resources {
     let used = Resources.EMPTY;
-    for (const [frameworkId, tasks] of agent.tasks) {
-      for (const task of tasks.values()) {
-        if (task.holdsResources && reported.has(`${frameworkId}\u0000${task.task.task_id.value}`)) used = used.plus(task.task.resources ?? []);
+    for (const tasks of agent.tasks.values()) {
+      for (const task of tasks.values()) if (task.holdsResources) used = used.plus(task.task.resources ?? []);
+    }
+    for (const framework of this.#frameworks.values()) {
+      for (const executor of framework.executors.get(agent.id)?.values() ?? []) {
+        if (executor.holdsResources) used = used.plus(executor.info.resources ?? []);
       }
     }
-    return total.contains(used.unallocate());
+    return used;
   }
 
   #createAgent(info: v1.AgentInfo, ip: string, total: Resources, register: link.Call.Register): Agent {
@@ -1057,8 +1119,8 @@ export class Master {
       pingTimer: undefined, pingOutstanding: false, pingMisses: 0, offers: new Set(), tasks: new Map(),
       registeredTime: nowSeconds(),
     };
-    this.#agents.set(id, agent);
     this.#allocator.addAgent(id, total.toArray());
+    this.#agents.set(id, agent);
     return agent;
   }
 
@@ -1068,7 +1130,7 @@ export class Master {
    * with it); reported tasks and executors the master did not know are adopted, with their
    * resources, and frameworks it did not know come back as "recovered", without a scheduler.
    */
-  #adopt(agent: Agent, register: link.Call.Register): Task[] {
+  #adopt(agent: Agent, register: link.Call.Register): { adopted: Task[]; orphans: Set<string> } {
     const id = agent.id;
     const infos = new Map((register.frameworks ?? []).filter((f) => f.id !== undefined).map((f) => [f.id!.value, f]));
     const ensureFramework = (frameworkId: string): Framework | undefined => {
@@ -1098,9 +1160,7 @@ export class Master {
       for (const [executorId, executor] of executors ?? []) {
         if (reportedExecutors.has(`${framework.id}\u0000${executorId}`)) continue;
         executors!.delete(executorId);
-        if (executor.holdsResources && framework.roles.has(executor.role)) {
-          this.#allocator.recover(framework.id, id, executor.role, executor.info.resources ?? []);
-        }
+        if (executor.holdsResources) this.#allocator.recover(framework.id, id, executor.role, executor.info.resources ?? []);
       }
     }
 
@@ -1138,11 +1198,11 @@ export class Master {
       }
       adopted.push(task);
     }
-    // Tasks of frameworks that were removed must not run on.
-    for (const frameworkId of orphans) {
-      this.#sendToAgent(id, { type: 'SHUTDOWN_FRAMEWORK', shutdown_framework: { framework_id: { value: frameworkId } } });
+    for (const executor of register.executors ?? []) {
+      const frameworkId = executor.framework_id?.value;
+      if (frameworkId !== undefined && !this.#frameworks.has(frameworkId)) orphans.add(frameworkId);
     }
-    return adopted;
+    return { adopted, orphans };
   }
 
   /** Binds the link, sends REGISTERED, and (re)starts pinging. */
@@ -1209,7 +1269,7 @@ export class Master {
     else agent.pingMisses = 0;
     if (agent.pingMisses >= this.options.maxAgentPingTimeouts) {
       clearInterval(agent.pingTimer);
-      void this.#removeAgent(agent, 'unreachable', 'health check timed out');
+      this.#removeAgent(agent, 'unreachable', 'health check timed out').catch((err: unknown) => this.#log(`Marking agent ${agent.id} unreachable failed: ${(err as Error).stack ?? String(err)}`));
       return;
     }
     agent.pingOutstanding = true;
@@ -1231,16 +1291,25 @@ export class Master {
    * framework hears FAILURE with the agent id.
    */
   async #removeAgent(agent: Agent, kind: 'unreachable' | 'removed', why: string): Promise<void> {
+    if (this.#removing.has(agent.id) || this.#reregistering.has(agent.id)) return;
+    clearInterval(agent.pingTimer);
     const unreachableTime = timeInfoNow();
+    this.#removing.add(agent.id);
     try {
       if (kind === 'unreachable') await this.#registry.markUnreachable(agent.id, unreachableTime.nanoseconds);
       else await this.#registry.removeAgent(agent.id);
     } catch (err) {
       this.#log(`Failed to record agent ${agent.id} as ${kind} in the registry: ${(err as Error).message}`);
+      // Keep watching it: the next missed pings try again.
+      if (!this.#stopped && this.#agents.get(agent.id) === agent) {
+        agent.pingTimer = setInterval(() => this.#pingTick(agent), this.options.agentPingTimeoutMs);
+        agent.pingTimer.unref();
+      }
       return;
+    } finally {
+      this.#removing.delete(agent.id);
     }
     if (this.#stopped || this.#agents.get(agent.id) !== agent) return;
-    clearInterval(agent.pingTimer);
     this.#log(`Agent ${agent.id} is ${kind}: ${why}`);
     this.#rescindAgentOffers(agent);
     for (const [frameworkId, tasks] of agent.tasks) {
@@ -1280,6 +1349,7 @@ export class Master {
   #recoveredAgentsTimeout(): void {
     for (const id of [...this.#recoveredAgents.keys()]) {
       this.#recoveredAgents.delete(id);
+      if (this.#reregistering.has(id) || this.#agents.has(id)) continue;
       this.#registry.markUnreachable(id, Date.now() * 1e6).then(
         () => this.#log(`Agent ${id} did not reregister within ${this.options.agentReregisterTimeoutMs} ms; marked unreachable`),
         (err: unknown) => this.#log(`Failed to mark agent ${id} unreachable: ${(err as Error).message}`),
@@ -1338,7 +1408,7 @@ export class Master {
         return;
       case 'UNREGISTER':
         this.#log(`Agent ${agent.id} unregistered`);
-        void this.#removeAgent(agent, 'removed', 'the agent unregistered');
+        this.#removeAgent(agent, 'removed', 'the agent unregistered').catch((err: unknown) => this.#log(`Removing agent ${agent.id} failed: ${(err as Error).stack ?? String(err)}`));
         return;
       default:
         throw new MesosError('BAD_REQUEST', `Unexpected agent link call ${call.type ?? 'UNKNOWN'}`);
@@ -1379,7 +1449,7 @@ export class Master {
     const executor = executors?.get(exited.executor_id.value);
     if (executor !== undefined) {
       executors!.delete(exited.executor_id.value);
-      if (executor.holdsResources && framework.roles.has(executor.role)) {
+      if (executor.holdsResources) {
         this.#allocator.recover(framework.id, agent.id, executor.role, executor.info.resources ?? []);
       }
     }
@@ -1417,9 +1487,14 @@ function launchedTasks(operation: v1.Offer.Operation): v1.TaskInfo[] {
  * refined reservation cannot be written that way, but they are only ever offered to roles that
  * hold such reservations, which only refinement-capable frameworks can make.
  */
-function preRefinement(resources: v1.Resource[]): v1.Resource[] {
-  const downgraded = downgradeResources(resources);
-  return downgraded.ok ? downgraded.value : resources;
+function offeredFormat(info: v1.FrameworkInfo, resources: v1.Resource[]): v1.Resource[] {
+  let out = resources;
+  if (!hasCapability(info, 'MULTI_ROLE')) out = out.map(({ allocation_info: _allocation, ...rest }) => rest);
+  if (!hasCapability(info, 'RESERVATION_REFINEMENT')) {
+    const downgraded = downgradeResources(out);
+    if (downgraded.ok) out = downgraded.value;
+  }
+  return out;
 }
 
 /** The role resources are allocated to (their allocation_info), if any. */

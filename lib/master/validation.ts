@@ -218,7 +218,10 @@ function validateInputScalarValue(value: unknown): string | undefined {
 }
 
 function validateOfferFilters(info: v1.FrameworkInfo): string | undefined {
-  for (const filters of Object.values(info.offer_filters ?? {})) {
+  const roles = new Set(frameworkRoles(info));
+  for (const [role, filters] of Object.entries(info.offer_filters ?? {})) {
+    // Filters are per role the framework subscribes to; any other key could not be applied.
+    if (!roles.has(role)) return `'FrameworkInfo.offer_filters' has a role '${quote(role)}' the framework is not subscribed to`;
     for (const quantities of filters?.min_allocatable_resources?.quantities ?? []) {
       const entries = Object.entries(quantities?.quantities ?? {});
       if (entries.length === 0) return 'Resource quantities must contain at least one quantity';
