@@ -318,8 +318,11 @@ function diskSourceType(resource: Resource): DiskSource['type'] | undefined {
 // Comparisons between Resource messages.
 // ---------------------------------------------------------------------------------------------
 
-// Structural equality of plain JSON values; unset (undefined or null) object fields are ignored.
-function jsonEqual(a: unknown, b: unknown): boolean {
+/**
+ * Structural equality of plain JSON values (decoded messages); unset (undefined or null) object
+ * fields are ignored, as an unset optional protobuf field equals an absent one.
+ */
+export function jsonEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
   if (Array.isArray(a) !== Array.isArray(b)) return false;

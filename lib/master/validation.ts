@@ -18,6 +18,7 @@ import {
   isDynamicallyReserved,
   isRevocable,
   isUnreserved,
+  jsonEqual,
   reservationRole,
   scalarLessOrEqual,
   stringifyResource,
@@ -76,26 +77,6 @@ function firstError(...rules: (() => string | undefined)[]): string | undefined 
 
 function prefixed(prefix: string, error: string | undefined): string | undefined {
   return error === undefined ? undefined : prefix + error;
-}
-
-// Structural equality of decoded messages; unset (undefined or null) fields are ignored, as an
-// unset optional field in protobuf compares equal to an absent one.
-function jsonEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a)) {
-    const other = b as unknown[];
-    return a.length === other.length && a.every((item, i) => jsonEqual(item, other[i]));
-  }
-  const left = a as Record<string, unknown>;
-  const right = b as Record<string, unknown>;
-  for (const key of new Set([...Object.keys(left), ...Object.keys(right)])) {
-    const l = left[key];
-    const r = right[key];
-    if (has(l) !== has(r) || (has(l) && !jsonEqual(l, r))) return false;
-  }
-  return true;
 }
 
 // stout prints sets as `{ a, b }` and vectors as `[ a, b ]`; Mesos's messages quote them so.
