@@ -17,6 +17,9 @@ import { readyMaster, type MasterRef } from './scheduler-api.ts';
 /** How long an ended link's socket may wait for the agent to close its side. */
 const LINGER_MS = 5_000;
 
+/** Calls an agent may send before it is told REGISTERED; a sane agent sends a few at most. */
+const MAX_EARLY_RECORDS = 1_000;
+
 export interface AgentLinkOptions {
   /** Largest call record. */
   maxRecordBytes: number;
@@ -94,30 +97,22 @@ export async function agentLinkHandler(
     setTimeout(() => req.destroy(), LINGER_MS).unref();
   });
 
+  // Records that arrive while REGISTER is being admitted wait for it, so that the agent hears
+  // REGISTERED before anything its later records cause (an ERROR for a bad one, say).
   let registered = false;
-  const queue: link.Call[] = [];
-  const handle = (call: link.Call): void => {
-    if (!registered) {
-      queue.push(call);
-      return;
-    }
+  const queue: Buffer[] = [];
+  const handle = (record: Buffer): void => {
+    if (stream.isClosed) return;
     try {
-      master.agentCall(agentLink, call);
+      master.agentCall(agentLink, parse(record));
     } catch (err) {
       master.refuseLink(agentLink, (err as Error).message);
     }
   };
   const onRecords = (records: Buffer[]): void => {
-    for (const record of records) {
-      if (stream.isClosed) return;
-      let call: link.Call;
-      try {
-        call = parse(record);
-      } catch (err) {
-        master.refuseLink(agentLink, (err as Error).message);
-        return;
-      }
-      handle(call);
+    if (registered) for (const record of records) handle(record);
+    else if (queue.push(...records) > MAX_EARLY_RECORDS) {
+      master.refuseLink(agentLink, `More than ${MAX_EARLY_RECORDS} calls before REGISTERED`);
     }
   };
   req.on('data', (chunk: Buffer) => {
@@ -141,6 +136,6 @@ export async function agentLinkHandler(
     return stream;
   }
   registered = true;
-  for (const call of queue.splice(0)) handle(call);
+  for (const record of queue.splice(0)) handle(record);
   return stream;
 }

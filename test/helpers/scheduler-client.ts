@@ -279,6 +279,28 @@ export function rawSocketRequest(
 }
 
 /**
+ * Splits raw HTTP/1.1 response bytes (as `rawSocketRequest` returns them, latin1) into the head
+ * and the payloads of the complete chunks of a chunked body, so tests can see chunk boundaries,
+ * which node:http hides.
+ */
+export function splitChunkedResponse(raw: string | Buffer): { head: string; chunks: Buffer[] } {
+  const data = typeof raw === 'string' ? Buffer.from(raw, 'latin1') : raw;
+  const split = data.indexOf('\r\n\r\n');
+  if (split < 0) return { head: data.toString('latin1'), chunks: [] };
+  const chunks: Buffer[] = [];
+  let at = split + 4;
+  for (;;) {
+    const eol = data.indexOf('\r\n', at);
+    if (eol < 0) break;
+    const size = Number.parseInt(data.subarray(at, eol).toString('latin1'), 16);
+    if (!Number.isFinite(size) || size === 0 || data.length < eol + 2 + size + 2) break;
+    chunks.push(data.subarray(eol + 2, eol + 2 + size));
+    at = eol + 2 + size + 2;
+  }
+  return { head: data.subarray(0, split).toString('latin1'), chunks };
+}
+
+/**
  * Feeds a response body through a RecordIO decoder and hands each record, parsed as JSON, to
  * `onRecord`. `onEnd` is called once, with why the stream ended.
  */

@@ -10,7 +10,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 
 import { startMaster, withCleanup, type MasterAddress } from '../../helpers/master-process.ts';
-import { SCHEDULER_PATH, frameworkInfo, rawRequest, resourcesOf, someUuid, subscribe, taskFor } from '../../helpers/scheduler-client.ts';
+import { SCHEDULER_PATH, frameworkInfo, rawRequest, resourcesOf, someUuid, splitChunkedResponse, subscribe, taskFor } from '../../helpers/scheduler-client.ts';
 import { TestAgent } from '../../helpers/test-agent.ts';
 
 interface RawStream {
@@ -42,21 +42,10 @@ function rawSubscribe(address: MasterAddress, body: string, count: number, timeo
     socket.on('error', (err) => finish(err));
     socket.on('data', (piece: Buffer) => {
       data = Buffer.concat([data, piece]);
-      const split = data.indexOf('\r\n\r\n');
-      if (split < 0) return;
-      const chunks: Buffer[] = [];
-      let at = split + 4;
-      for (;;) {
-        const eol = data.indexOf('\r\n', at);
-        if (eol < 0) break;
-        const size = Number.parseInt(data.subarray(at, eol).toString('latin1'), 16);
-        if (data.length < eol + 2 + size + 2) break;
-        chunks.push(data.subarray(eol + 2, eol + 2 + size));
-        at = eol + 2 + size + 2;
-      }
+      const { head, chunks } = splitChunkedResponse(data);
       if (chunks.length >= count) {
         finish();
-        resolve({ head: data.subarray(0, split).toString('latin1'), chunks: chunks.slice(0, count) });
+        resolve({ head, chunks: chunks.slice(0, count) });
       }
     });
   });

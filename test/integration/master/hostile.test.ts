@@ -18,6 +18,7 @@ import {
   rawRequest,
   rawSocketRequest,
   someUuid,
+  splitChunkedResponse,
   subscribe,
   taskFor,
   type HttpResult,
@@ -233,6 +234,19 @@ test('the agent link refuses bad first records with Mesos\'s statuses and ends a
   assert.match(version, /^HTTP\/1\.1 400 /, `unsupported version: ${JSON.stringify(version)}`);
   const negative = await refusal({ version: 1, agent_info: { hostname: 'h', resources: [{ name: 'cpus', type: 'SCALAR', scalar: { value: -1 } }] } });
   assert.ok(/^HTTP\/1\.1 400 /.test(negative) || /"type":"ERROR"/.test(negative), `invalid resources: ${JSON.stringify(negative)}`);
+}));
+
+test('link calls are handled in order: REGISTER, then a malformed record pipelined behind it, gets REGISTERED, then ERROR', withCleanup(async (t) => {
+  const master = await startMaster(t);
+  const chunk = (record: Buffer) => Buffer.concat([Buffer.from(`${record.length.toString(16)}\r\n`), record, Buffer.from('\r\n')]);
+  const register = encodeRecord(JSON.stringify({ type: 'REGISTER', register: { version: 1, agent_info: { hostname: 'pipelined.test' } } }));
+  const head = `POST ${AGENT_LINK_PATH} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n`;
+  // Both records in one write, as an agent that does not wait for REGISTERED may send them.
+  const raw = await rawSocketRequest(master, Buffer.concat([Buffer.from(head), chunk(register), chunk(encodeRecord('{"type":'))]), { timeoutMs: 5_000 });
+  const { head: responseHead, chunks } = splitChunkedResponse(raw);
+  assert.match(responseHead, /^HTTP\/1\.1 200 /);
+  const types = chunks.map((c) => (JSON.parse(c.toString('utf8').replace(/^\d+\n/, '')) as { type: string }).type);
+  assert.equal(types, ['REGISTERED', 'ERROR'], `the agent was admitted (the master logs it), so it must be told so before the link is failed: ${JSON.stringify(raw)}`);
 }));
 
 test('a few hundred malformed requests, then a well-formed framework subscribes, gets offers and launches', withCleanup(async (t) => {
