@@ -305,8 +305,8 @@ export class Master {
   }
 
   /**
-   * Every call but SUBSCRIBE, already validated (validateCall) and checked against the framework's
-   * stream. Returns the UPDATE_FRAMEWORK error, if any (the only synchronous call).
+   * Every call but SUBSCRIBE and UPDATE_FRAMEWORK, already validated (validateCall) and checked
+   * against the framework's stream; the HTTP layer answers 202.
    */
   call(framework: Framework, call: scheduler.Call): void {
     switch (call.type) {
