@@ -77,7 +77,6 @@ interface Framework {
   tasks: Map<string, Task>;
   /** Executors by agent id, then executor id. */
   executors: Map<string, Map<string, Executor>>;
-  registeredTime: number;
 }
 
 interface Task {
@@ -112,7 +111,6 @@ interface Agent {
   offers: Set<string>;
   /** Tasks on this agent, by framework id then task id. */
   tasks: Map<string, Map<string, Task>>;
-  registeredTime: number;
 }
 
 /** One open agent link: the response stream and a way to close the request side. */
@@ -156,7 +154,6 @@ export class Master {
   readonly id: string;
   readonly info: v1.MasterInfo;
   readonly options: MasterOptions;
-  readonly startTime = Date.now();
 
   readonly #allocator: Allocator;
   readonly #registry: Registry;
@@ -241,13 +238,6 @@ export class Master {
     }
     for (const agent of this.#agents.values()) clearInterval(agent.pingTimer);
     for (const offer of this.#offers.values()) clearTimeout(offer.timer);
-  }
-
-  /** Counts, for logs and tests. */
-  get counts(): { frameworks: number; agents: number; offers: number; tasks: number } {
-    let tasks = 0;
-    for (const framework of this.#frameworks.values()) tasks += framework.tasks.size;
-    return { frameworks: this.#frameworks.size, agents: this.#agents.size, offers: this.#offers.size, tasks };
   }
 
   // =========================================================================================
@@ -378,7 +368,6 @@ export class Master {
     const framework: Framework = {
       id, info, roles, standing: active ? 'subscribed' : 'recovered', stream: undefined, streamId: undefined,
       heartbeat: undefined, failoverTimer: undefined, offers: new Set(), tasks: new Map(), executors: new Map(),
-      registeredTime: nowSeconds(),
     };
     this.#allocator.addFramework(id, {
       roles: [...roles], gpu: hasCapability(info, 'GPU_RESOURCES'), active, suppressedRoles,
@@ -1117,7 +1106,6 @@ export class Master {
     const agent: Agent = {
       id, info, ip, total, capabilities: register.capabilities ?? [], link: undefined, active: true,
       pingTimer: undefined, pingOutstanding: false, pingMisses: 0, offers: new Set(), tasks: new Map(),
-      registeredTime: nowSeconds(),
     };
     this.#allocator.addAgent(id, total.toArray());
     this.#agents.set(id, agent);
@@ -1525,4 +1513,3 @@ function minAllocatableOf(info: v1.FrameworkInfo): Record<string, Record<string,
   return out;
 }
 
-export type { Framework as MasterFramework };
