@@ -15,7 +15,11 @@
         "native/binding/drf.cc",
         "native/common/file.cc",
         "native/common/text.cc",
+        "native/cgroups/backend.cc",
+        "native/cgroups/cgroups_v1.cc",
+        "native/cgroups/cgroups_v2.cc",
         "native/cgroups/hierarchy.cc",
+        "native/cgroups/manager.cc",
         "native/cgroups/path.cc",
         "native/drf/allocator.cc",
         "native/drf/bundle.cc",
@@ -40,6 +44,8 @@
         "native/cgroups/containerizer_main.cc",
         "native/cgroups/containerizer_cli.cc",
         "native/cgroups/hierarchy.cc",
+        "native/cgroups/launch.cc",
+        "native/cgroups/namespaces.cc",
         "native/common/file.cc",
         "native/common/text.cc"
       ]

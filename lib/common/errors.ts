@@ -62,6 +62,10 @@ export const ERRORS = {
     doc: 'An HTTP server could not bind its address (in use, unavailable, not permitted); the message names the address.',
   },
   CGROUPS_DETECT_FAILED: { status: 500, exit: 74, doc: 'The cgroup hierarchies could not be read from the mount table.' },
+  CGROUPS_OPERATION_FAILED: {
+    status: 500, exit: 74,
+    doc: 'A cgroup operation of the containerizer failed or was refused (a system call on a cgroup file, a controller that is not mounted or not enabled, a container id that breaks the naming rules, processes that would not die); the message quotes the system call and the path, or names what was refused.',
+  },
   INVALID_ALLOCATOR_EVENT: {
     status: 500, exit: 70,
     doc: 'The allocator core rejected an event batch (a bug in the facade): the message names the event.',
@@ -81,6 +85,19 @@ export const ERRORS = {
   SERVICE_UNAVAILABLE: {
     status: 503, exit: 75,
     doc: 'The master cannot serve the request yet (it has not finished recovering its registry); try again.',
+  },
+  CONTAINER_LAUNCH_FAILED: {
+    status: 500,
+    exit: 74,
+    doc: 'A container could not be started (the launcher failed to clone, join the cgroups, switch user or exec the command); the message says which step failed and why.',
+  },
+  FETCH_FAILED: {
+    status: 500, exit: 74,
+    doc: 'The agent could not fetch a task\'s URI into its sandbox (a download, copy or extraction failed, or the URI or output_file is invalid); the message names the URI and says why.',
+  },
+  FILE_NOT_FOUND: {
+    status: 404, exit: 64,
+    doc: 'A `/files` path is not attached, does not exist, or leads outside the directory it is attached from (`..`, a symlink out of the sandbox).',
   },
   NOT_IMPLEMENTED: { status: 501, exit: 70, doc: 'The command or call exists but is not built yet.' },
   INTERNAL: { status: 500, exit: 70, doc: 'An unexpected internal error (a bug): the message says what failed.' },

@@ -29,33 +29,177 @@ export interface CgroupsLayout {
   readonly v2?: string;
 }
 
-/** The `code` of every error detectCgroups throws. */
+/** The `code` of every error detectCgroups throws (and openCgroups, when it detects the layout). */
 export const CGROUPS_DETECT_FAILED = 'CGROUPS_DETECT_FAILED' satisfies ErrorCode;
 
-/**
- * A failure to read the cgroup layout. The addon throws a plain Error carrying the code and the
- * errno details; detectCgroups re-throws it as this registered MesosError.
- */
-export class CgroupsDetectError extends MesosError {
-  declare readonly code: typeof CGROUPS_DETECT_FAILED;
+/** The `code` of every error a Cgroups manager's operations throw. */
+export const CGROUPS_OPERATION_FAILED = 'CGROUPS_OPERATION_FAILED' satisfies ErrorCode;
+
+/** What the addon attaches to a failed system call, next to its code. */
+interface NativeFailureDetails {
+  errno?: number;
+  syscall?: string;
+  path?: string;
+  cause?: unknown;
+}
+
+/** A cgroup failure with the details the addon reports; one subclass per registered code. */
+abstract class CgroupsError extends MesosError {
   /** The positive C errno (compare with `os.constants.errno`), present when a system call failed. */
   declare readonly errno?: number;
-  /** The system call that failed (`open`, `read`, ...), present with errno. */
+  /** The system call that failed (`open`, `write`, `rmdir`, ...), present with errno. */
   declare readonly syscall?: string;
-  /** The file at fault (the mountinfo file), when there is one. */
+  /** The file at fault, when there is one. */
   declare readonly path?: string;
 
-  constructor(message: string, details: { errno?: number; syscall?: string; path?: string; cause?: unknown }) {
-    super(CGROUPS_DETECT_FAILED, message, { cause: details.cause });
-    this.name = 'CgroupsDetectError';
+  constructor(code: typeof CGROUPS_DETECT_FAILED | typeof CGROUPS_OPERATION_FAILED, message: string, details: NativeFailureDetails) {
+    super(code, message, { cause: details.cause });
     if (details.errno !== undefined) this.errno = details.errno;
     if (details.syscall !== undefined) this.syscall = details.syscall;
     if (details.path !== undefined) this.path = details.path;
   }
 }
 
+/**
+ * A failure to read the cgroup layout. The addon throws a plain Error carrying the code and the
+ * errno details; detectCgroups re-throws it as this registered MesosError.
+ */
+export class CgroupsDetectError extends CgroupsError {
+  declare readonly code: typeof CGROUPS_DETECT_FAILED;
+
+  constructor(message: string, details: NativeFailureDetails) {
+    super(CGROUPS_DETECT_FAILED, message, details);
+    this.name = 'CgroupsDetectError';
+  }
+}
+
 export function isCgroupsDetectError(error: unknown): error is CgroupsDetectError {
   return error instanceof CgroupsDetectError;
+}
+
+/**
+ * A cgroup operation that failed or was refused: a system call on a cgroup file (the message
+ * quotes it and the path, like `open("/sys/fs/cgroup/cpu/mesos/c1/cpu.shares"): No such file or
+ * directory`), a controller that is not mounted or not enabled, a container id that breaks the
+ * naming rules, or processes still alive after kill().
+ */
+export class CgroupsOperationError extends CgroupsError {
+  declare readonly code: typeof CGROUPS_OPERATION_FAILED;
+
+  constructor(message: string, details: NativeFailureDetails) {
+    super(CGROUPS_OPERATION_FAILED, message, details);
+    this.name = 'CgroupsOperationError';
+  }
+}
+
+export function isCgroupsOperationError(error: unknown): error is CgroupsOperationError {
+  return error instanceof CgroupsOperationError;
+}
+
+/** Runs `body`, turning the addon's coded cgroup errors into their registered MesosErrors. */
+function rethrowCgroups<T>(body: () => T): T {
+  try {
+    return body();
+  } catch (err) {
+    const e = err as { code?: unknown; message?: string; errno?: unknown; syscall?: unknown; path?: unknown } | null;
+    if (e?.code !== CGROUPS_DETECT_FAILED && e?.code !== CGROUPS_OPERATION_FAILED) throw err;
+    const details: NativeFailureDetails = { cause: err };
+    if (typeof e.errno === 'number') details.errno = e.errno;
+    if (typeof e.syscall === 'string') details.syscall = e.syscall;
+    if (typeof e.path === 'string') details.path = e.path;
+    const message = e.message ?? 'cgroup operation failed';
+    throw e.code === CGROUPS_DETECT_FAILED ? new CgroupsDetectError(message, details) : new CgroupsOperationError(message, details);
+  }
+}
+
+/** The controllers a container can be isolated with; freezer is used on v1 whenever it is mounted. */
+export type CgroupController = 'cpu' | 'memory' | 'pids';
+
+export interface CgroupsOptions {
+  /** Mesos's --cgroups_root, relative to each hierarchy's mount point; default `mesos`. */
+  readonly cgroupsRoot?: string;
+  /** The controllers to isolate with; duplicates are ignored. */
+  readonly controllers: readonly CgroupController[];
+  /** Detect the layout from this mountinfo file instead of /proc/self/mountinfo. */
+  readonly mountinfoPath?: string;
+  /** Use this layout as is (tests point it at a fake tree of directories); wins over mountinfoPath. */
+  readonly layout?: CgroupsLayout;
+}
+
+/** A container's limits; each backend applies the part that belongs to a controller it uses. */
+export interface CgroupLimits {
+  /** The cpus resource, 0 to 1e6: v1 cpu.shares = max(2, floor(1024 cpus)), v2 cpu.weight = clamp(round(100 cpus), 1, 10000). */
+  readonly cpus: number;
+  /** Enforce a hard CFS quota of max(1 ms, cpus x 100 ms) per 100 ms (--cgroups_enable_cfs); without it the quota is lifted. Default false. */
+  readonly cfsQuota?: boolean;
+  /** memory.limit_in_bytes (v1, also the soft limit) / memory.max and memory.low (v2), at least 32 MiB; undefined lifts the limit. */
+  readonly memoryBytes?: number;
+  /** pids.max; undefined lifts it. */
+  readonly pidsMax?: number;
+}
+
+/** What statistics() reads; fields of a controller the manager does not use are 0 or absent. */
+export interface CgroupStatistics {
+  readonly cpusUserTimeSecs: number;
+  readonly cpusSystemTimeSecs: number;
+  /** v1 memory.stat total_rss (or rss), v2 memory.stat anon. */
+  readonly memRssBytes: number;
+  /** v1 memory.usage_in_bytes, v2 memory.current. */
+  readonly memUsageBytes: number;
+  /** Absent when unlimited. */
+  readonly memLimitBytes?: number;
+  /** pids.current, present when the pids controller is used. */
+  readonly pidsCurrent?: number;
+  /** Processes the OOM killer killed in the container (v1 memory.oom_control, v2 memory.events `oom_kill`). */
+  readonly oomKills: number;
+  /** v1 memory.oom_control `under_oom`; always false on v2, which has no such state. */
+  readonly underOom: boolean;
+}
+
+/**
+ * The agent's cgroups (native/cgroups/manager.h): the cgroups below `<mount>/<cgroupsRoot>/` of
+ * every hierarchy it uses, and nothing else. Container ids must be 1 to 255 characters of
+ * [A-Za-z0-9._-], not `.` or `..`. Every method is synchronous (a few small file writes) and
+ * throws a CgroupsOperationError on failure, TypeError/RangeError for arguments of the wrong type
+ * or range.
+ */
+export interface Cgroups {
+  /** The backend: 'v1' (hybrid hosts too, whose controllers are v1) or 'v2'. */
+  readonly mode: 'v1' | 'v2';
+  /** Creates `<mount>/<cgroupsRoot>` in every hierarchy; on v2 also enables the controllers for the containers. Idempotent. */
+  prepare(): void;
+  /** The container's cgroup directories, without touching the disk (same as create() returns). */
+  paths(containerId: string): string[];
+  /** Creates the container's cgroups; returns the directories whose cgroup.procs its first process must join (v1: one per hierarchy, v2: one). Throws if one exists already. */
+  create(containerId: string): string[];
+  update(containerId: string, limits: CgroupLimits): void;
+  statistics(containerId: string): CgroupStatistics;
+  /** The processes in the container's cgroups and below, ascending. */
+  pids(containerId: string): number[];
+  /**
+   * SIGKILLs every process of the container (freezing it around the signals on v1, cgroup.kill on
+   * v2) and returns once its cgroups are empty. May block for milliseconds while the freezer
+   * settles and processes exit; gives up with an error after about 2 s.
+   */
+  kill(containerId: string): void;
+  /** kill(), then removes the container's cgroups, children first. Idempotent. */
+  destroy(containerId: string): void;
+  /** The ids of the containers with cgroups under the agent's root (recovery, orphans), ascending. */
+  containers(): string[];
+}
+
+/** An instance of the addon's CgroupManager class (native/binding/cgroups.cc). */
+interface NativeCgroupManagerHandle {
+  mode(): 'v1' | 'v2';
+  prepare(): void;
+  paths(containerId: string): string[];
+  create(containerId: string): string[];
+  update(containerId: string, cpus: number, cfsQuota: boolean, memoryBytes: number | undefined, pidsMax: number | undefined): void;
+  statistics(containerId: string): CgroupStatistics;
+  pids(containerId: string): number[];
+  kill(containerId: string): void;
+  destroy(containerId: string): void;
+  containers(): string[];
 }
 
 /** CoreExplain as native/binding/allocator.cc sends it: Maps as [key, value, key, value, ...]. */
@@ -77,6 +221,12 @@ interface NativeAllocatorHandle {
 interface NativeAddon {
   version(): string;
   detectCgroups(mountinfoPath?: string): CgroupsLayout;
+  CgroupManager: new (
+    cgroupsRoot: string,
+    controllers: readonly string[],
+    layout: CgroupsLayout | undefined,
+    mountinfoPath: string | undefined,
+  ) => NativeCgroupManagerHandle;
   dominantShares(allocated: Float64Array, total: Float64Array, excluded: Uint8Array, weights: Float64Array): Float64Array;
   Allocator: new () => NativeAllocatorHandle;
 }
@@ -134,16 +284,67 @@ export function nativeVersion(): string {
  * no cgroup hierarchy is mounted.
  */
 export function detectCgroups(mountinfoPath?: string): CgroupsLayout {
-  try {
-    return mountinfoPath === undefined ? native().detectCgroups() : native().detectCgroups(mountinfoPath);
-  } catch (err) {
-    const e = err as { code?: unknown; message?: string; errno?: number; syscall?: string; path?: string };
-    if (e?.code !== CGROUPS_DETECT_FAILED) throw err;
-    const details: { errno?: number; syscall?: string; path?: string; cause: unknown } = { cause: err };
-    if (typeof e.errno === 'number') details.errno = e.errno;
-    if (typeof e.syscall === 'string') details.syscall = e.syscall;
-    if (typeof e.path === 'string') details.path = e.path;
-    throw new CgroupsDetectError(e.message ?? 'cgroup detection failed', details);
+  return rethrowCgroups(() => (mountinfoPath === undefined ? native().detectCgroups() : native().detectCgroups(mountinfoPath)));
+}
+
+/**
+ * A Cgroups manager for this host (or for `options.layout`, or the layout in
+ * `options.mountinfoPath`). Throws a CgroupsDetectError when the layout cannot be read, a
+ * CgroupsOperationError when a controller is not mounted or the cgroups root is refused (absolute,
+ * `..`, characters outside [A-Za-z0-9._-/]). Touches nothing on disk; call prepare() next.
+ */
+export function openCgroups(options: CgroupsOptions): Cgroups {
+  return new NativeCgroups(options);
+}
+
+class NativeCgroups implements Cgroups {
+  readonly #handle: NativeCgroupManagerHandle;
+  readonly mode: 'v1' | 'v2';
+
+  constructor(options: CgroupsOptions) {
+    const Manager = native().CgroupManager;
+    this.#handle = rethrowCgroups(
+      () => new Manager(options.cgroupsRoot ?? 'mesos', options.controllers, options.layout, options.mountinfoPath),
+    );
+    this.mode = this.#handle.mode();
+  }
+
+  prepare(): void {
+    rethrowCgroups(() => this.#handle.prepare());
+  }
+
+  paths(containerId: string): string[] {
+    return rethrowCgroups(() => this.#handle.paths(containerId));
+  }
+
+  create(containerId: string): string[] {
+    return rethrowCgroups(() => this.#handle.create(containerId));
+  }
+
+  update(containerId: string, limits: CgroupLimits): void {
+    rethrowCgroups(() =>
+      this.#handle.update(containerId, limits.cpus, limits.cfsQuota ?? false, limits.memoryBytes, limits.pidsMax),
+    );
+  }
+
+  statistics(containerId: string): CgroupStatistics {
+    return rethrowCgroups(() => this.#handle.statistics(containerId));
+  }
+
+  pids(containerId: string): number[] {
+    return rethrowCgroups(() => this.#handle.pids(containerId));
+  }
+
+  kill(containerId: string): void {
+    rethrowCgroups(() => this.#handle.kill(containerId));
+  }
+
+  destroy(containerId: string): void {
+    rethrowCgroups(() => this.#handle.destroy(containerId));
+  }
+
+  containers(): string[] {
+    return rethrowCgroups(() => this.#handle.containers());
   }
 }
 

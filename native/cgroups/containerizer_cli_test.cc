@@ -55,10 +55,14 @@ TEST(missing_or_unknown_commands_are_usage_errors) {
   CHECK_CONTAINS(badFlag.err, "cgroups: unknown flag '--frobnicate'");
 }
 
-TEST(launch_is_not_implemented_yet) {
+TEST(launch_flag_errors_are_one_line_usage_errors) {
+  // launch itself is tested in launch_test.cc; here only that the command is dispatched to it.
   const Run launch = run({"launch"});
-  CHECK_EQ(launch.status, kExitFailure);
-  CHECK_CONTAINS(launch.err, "not implemented yet");
+  CHECK_EQ(launch.status, kExitUsage);
+  CHECK_EQ(launch.out, "");
+  CHECK_EQ(launch.err,
+           "mesos-containerizer: launch: missing '--' before the task's command (see "
+           "mesos-containerizer help)\n");
 }
 
 TEST(cgroups_prints_the_layout_as_json) {

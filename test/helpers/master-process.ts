@@ -22,8 +22,18 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const MASTER_BIN = join(ROOT, 'cli', 'bin', 'mesos-master.js');
-const LISTENING_LINE = /^mesos-master listening on (.+):(\d+)$/m;
+/** A bin that prints `<name> listening on <ip>:<port>` once it serves. */
+export interface DaemonSpec {
+  readonly name: 'mesos-master' | 'mesos-agent';
+  readonly bin: string;
+  readonly line: RegExp;
+}
+
+export const MASTER_SPEC: DaemonSpec = {
+  name: 'mesos-master',
+  bin: join(ROOT, 'cli', 'bin', 'mesos-master.js'),
+  line: /^mesos-master listening on (.+):(\d+)/m,
+};
 
 /** How long a master may take to exit after SIGTERM before cleanup kills it and fails the test. */
 const STOP_GRACE_MS = 10_000;
@@ -176,6 +186,7 @@ export class MasterProcess implements MasterAddress {
   readonly #flags: Record<string, string>;
   readonly #options: MasterOptions;
   readonly #output: { stdout: string; stderr: string };
+  readonly #spec: DaemonSpec;
 
   /** Use `startMaster` or `restart`; this only records a process that is already listening. */
   constructor(
@@ -184,7 +195,9 @@ export class MasterProcess implements MasterAddress {
     flags: Record<string, string>,
     options: MasterOptions,
     output: { stdout: string; stderr: string },
+    spec: DaemonSpec = MASTER_SPEC,
   ) {
+    this.#spec = spec;
     this.#t = t;
     this.host = init.host;
     this.port = init.port;
@@ -240,7 +253,7 @@ export class MasterProcess implements MasterAddress {
     }
     this.kill('SIGKILL');
     await this.exited;
-    throw new Error(`mesos-master (pid ${this.pid}) did not exit within ${timeoutMs} ms and was killed\n${this.describeOutput()}`);
+    throw new Error(`${this.#spec.name} (pid ${this.pid}) did not exit within ${timeoutMs} ms and was killed\n${this.describeOutput()}`);
   }
 
   /** Graceful stop: SIGTERM, then wait for the exit. Resolves with the exit code and signal. */
@@ -262,13 +275,14 @@ export class MasterProcess implements MasterAddress {
     }
     const flags: Record<string, string | number | boolean | undefined> = { ...this.#flags, ...options.flags };
     if (options.samePort ?? true) flags['port'] = String(this.port);
-    return launch(this.#t, { ...this.#options, workDir: this.workDir, flags });
+    return launch(this.#t, { ...this.#options, workDir: this.workDir, flags }, this.#spec);
   }
 
   /** The tail of stdout and stderr, for failure messages. */
   describeOutput(): string {
     const tail = (text: string) => text.slice(-4000).trimEnd() || '(nothing)';
-    return `--- master stdout ---\n${tail(this.#output.stdout)}\n--- master stderr ---\n${tail(this.#output.stderr)}`;
+    const name = this.#spec.name;
+    return `--- ${name} stdout ---\n${tail(this.#output.stdout)}\n--- ${name} stderr ---\n${tail(this.#output.stderr)}`;
   }
 }
 
@@ -285,13 +299,15 @@ function flagArgs(flags: Record<string, string>): string[] {
   return Object.entries(flags).map(([name, value]) => `--${name}=${value}`);
 }
 
-async function launch(t: Cleanup, options: MasterOptions & { workDir: string }): Promise<MasterProcess> {
+export async function launch(t: Cleanup, options: MasterOptions & { workDir: string }, spec: DaemonSpec = MASTER_SPEC): Promise<MasterProcess> {
   const flags: Record<string, string> = {};
-  const given: MasterFlags = { ip: '127.0.0.1', port: 0, work_dir: options.workDir, ...(options.flags ?? FAST_FLAGS) };
+  const defaults = spec === MASTER_SPEC ? FAST_FLAGS : {};
+  const given: MasterFlags = { ip: '127.0.0.1', port: 0, work_dir: options.workDir, ...(options.flags ?? defaults) };
   for (const [name, value] of Object.entries(given)) {
     if (value !== undefined) flags[name] = String(value);
   }
-  const args = [MASTER_BIN, ...flagArgs(flags)];
+  const args = [spec.bin, ...flagArgs(flags)];
+  const name = spec.name;
   const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
   const proc = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   liveMasters.add(proc);
@@ -303,8 +319,8 @@ async function launch(t: Cleanup, options: MasterOptions & { workDir: string }):
   proc.stderr!.setEncoding('utf8').on('data', keep('stderr'));
   // Tests that set MESOS_TS_TEST_VERBOSE see the master's output as it comes.
   if (process.env['MESOS_TS_TEST_VERBOSE']) {
-    proc.stdout!.on('data', (d: string) => process.stderr.write(`[master ${proc.pid}] ${d}`));
-    proc.stderr!.on('data', (d: string) => process.stderr.write(`[master ${proc.pid} stderr] ${d}`));
+    proc.stdout!.on('data', (d: string) => process.stderr.write(`[${name} ${proc.pid}] ${d}`));
+    proc.stderr!.on('data', (d: string) => process.stderr.write(`[${name} ${proc.pid} stderr] ${d}`));
   }
   const exited = new Promise<MasterExit>((resolve) => {
     proc.on('error', () => resolve({ code: null, signal: null }));
@@ -316,17 +332,17 @@ async function launch(t: Cleanup, options: MasterOptions & { workDir: string }):
   // Registered before waiting, so a master that never gets ready is still killed.
   // A master must exit soon after SIGTERM (its contract), so one that does not is killed and the
   // test fails, saying so. Clients were closed first (cleanup runs in reverse order).
-  t.add(`stop mesos-master pid ${proc.pid}`, async () => {
+  t.add(`stop ${name} pid ${proc.pid}`, async () => {
     if (proc.exitCode !== null || proc.signalCode !== null) return;
     process.kill(proc.pid!, 'SIGTERM');
     const done = await Promise.race([exited, new Promise<null>((r) => setTimeout(() => r(null), STOP_GRACE_MS).unref())]);
     if (done === null && proc.exitCode === null && proc.signalCode === null) {
       process.kill(proc.pid!, 'SIGKILL');
       await exited;
-      throw new Error(`mesos-master pid ${proc.pid} did not exit within ${STOP_GRACE_MS} ms of SIGTERM and was killed`);
+      throw new Error(`${name} pid ${proc.pid} did not exit within ${STOP_GRACE_MS} ms of SIGTERM and was killed`);
     }
     if (done !== null && done.code !== 0) {
-      throw new Error(`mesos-master pid ${proc.pid} exited with code ${done.code} (signal ${done.signal}) on SIGTERM: ${output.stderr.slice(-2000)}`);
+      throw new Error(`${name} pid ${proc.pid} exited with code ${done.code} (signal ${done.signal}) on SIGTERM: ${output.stderr.slice(-2000)}`);
     }
   });
 
@@ -337,10 +353,10 @@ async function launch(t: Cleanup, options: MasterOptions & { workDir: string }):
   const address = await new Promise<{ host: string; port: number }>((resolve, reject) => {
     const timer = setTimeout(() => {
       cleanupWaiters();
-      reject(new Error(`mesos-master did not print its listening line within ${timeoutMs} ms${describe()}`));
+      reject(new Error(`${name} did not print its listening line within ${timeoutMs} ms${describe()}`));
     }, timeoutMs);
     const onData = () => {
-      const m = LISTENING_LINE.exec(output.stdout);
+      const m = spec.line.exec(output.stdout);
       if (m) {
         cleanupWaiters();
         resolve({ host: m[1]!, port: Number(m[2]) });
@@ -348,11 +364,11 @@ async function launch(t: Cleanup, options: MasterOptions & { workDir: string }):
     };
     const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
       cleanupWaiters();
-      reject(new Error(`mesos-master exited (code ${code}, signal ${signal}) before listening${describe()}`));
+      reject(new Error(`${name} exited (code ${code}, signal ${signal}) before listening${describe()}`));
     };
     const onError = (err: Error) => {
       cleanupWaiters();
-      reject(new Error(`cannot spawn mesos-master: ${err.message}`));
+      reject(new Error(`cannot spawn ${name}: ${err.message}`));
     };
     function cleanupWaiters(): void {
       clearTimeout(timer);
@@ -365,5 +381,5 @@ async function launch(t: Cleanup, options: MasterOptions & { workDir: string }):
     proc.on('exit', onExit);
     proc.on('error', onError);
   });
-  return new MasterProcess(t, { ...address, workDir: options.workDir, proc, exited }, flags, options, output);
+  return new MasterProcess(t, { ...address, workDir: options.workDir, proc, exited }, flags, options, output, spec);
 }

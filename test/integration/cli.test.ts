@@ -121,15 +121,33 @@ test('mesos-master refuses bad flag combinations and values with one line and ex
 });
 
 test('a command that is not built yet exits 70 with one line', async () => {
-  const [agent, ctl] = await Promise.all([
-    runBin('mesos-agent'),
-    runBin('mesosctl', 'cluster', 'status'),
-  ]);
-  assertOneLineFailure(agent, 'mesos-agent', NOT_BUILT, /^mesos-agent: the agent is not built yet/);
+  const ctl = await runBin('mesosctl', 'cluster', 'status');
   assertOneLineFailure(ctl, 'mesosctl', NOT_BUILT, /^mesosctl: 'mesosctl cluster' is not built yet$/);
 });
 
-test('mesos-agent accepts every Mesos boolean form (the not-built path shows parsing passed)', async () => {
+test('mesos-agent refuses missing and bad flags with one line and exit 64', async () => {
+  const workDir = mkdtempSync(join(tmpdir(), 'mesos-ts-agent-flags-'));
+  try {
+    const [noMaster, noWorkDir, master, resources, isolation, attributes] = await Promise.all([
+      runBin('mesos-agent', `--work_dir=${workDir}`),
+      runBin('mesos-agent', '--master=127.0.0.1:5050'),
+      runBin('mesos-agent', '--master=nowhere', `--work_dir=${workDir}`),
+      runBin('mesos-agent', '--master=127.0.0.1:5050', `--work_dir=${workDir}`, '--resources=cpus:lots;mem:-5'),
+      runBin('mesos-agent', '--master=127.0.0.1:5050', `--work_dir=${workDir}`, '--isolation=cgroups/cpu,gpu/magic'),
+      runBin('mesos-agent', '--master=127.0.0.1:5050', `--work_dir=${workDir}`, '--attributes=rack'),
+    ]);
+    assertOneLineFailure(noMaster, 'mesos-agent', USAGE, /^mesos-agent: Failed to load flag 'master': Flag '--master' is required$/);
+    assertOneLineFailure(noWorkDir, 'mesos-agent', USAGE, /^mesos-agent: Failed to load flag 'work_dir': Flag '--work_dir' is required$/);
+    assertOneLineFailure(master, 'mesos-agent', USAGE, /^mesos-agent: Failed to load flag 'master': Expecting <host>:<port>, got 'nowhere'$/);
+    assertOneLineFailure(resources, 'mesos-agent', USAGE, /^mesos-agent: Failed to load flag 'resources': .*cpus:lots/);
+    assertOneLineFailure(isolation, 'mesos-agent', USAGE, /^mesos-agent: Failed to load flag 'isolation': Unknown or unsupported isolator 'gpu\/magic'/);
+    assertOneLineFailure(attributes, 'mesos-agent', USAGE, /^mesos-agent: Failed to load flag 'attributes': Invalid attribute 'rack'/);
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
+  }
+});
+
+test('mesos-agent accepts every Mesos boolean form (the missing --master shows parsing passed)', async () => {
   const forms = [
     ['--strict=false'],
     ['--strict=true'],
@@ -142,7 +160,7 @@ test('mesos-agent accepts every Mesos boolean form (the not-built path shows par
     ['--cgroups_enable_cfs=1', '--strict=0'],
   ];
   const exits = await Promise.all(forms.map((args) => runBin('mesos-agent', ...args)));
-  for (const exit of exits) assertOneLineFailure(exit, 'mesos-agent', NOT_BUILT, /not built yet/);
+  for (const exit of exits) assertOneLineFailure(exit, 'mesos-agent', USAGE, /Flag '--master' is required/);
   assertOneLineFailure(await runBin('mesos-agent', '--strict=maybe'), 'mesos-agent', USAGE,
     /^mesos-agent: Failed to load flag 'strict': Failed to load value 'maybe': Expecting a boolean \(e\.g\., true or false\)$/);
 });

@@ -1,0 +1,182 @@
+// The agent's read-only views in Mesos's v0 JSON: `/state` (the shape of `/slave(1)/state`,
+// mesos-api.md section 3.2) and `/monitor/statistics`. Pure functions of the agent's books.
+
+import type * as v1 from '../types/mesos.ts';
+import type { Agent, AgentFramework, AgentTask } from './agent.ts';
+import { AGENT_VERSION } from './agent.ts';
+
+type Flat = Record<string, number | string>;
+
+/**
+ * Resources as v0 endpoints print them: scalars summed by name (`cpus`, `gpus`, `mem`, `disk`
+ * always present), ranges as `[a-b, c-d]`, sets as `{a,b}`; revocable ones get `_revocable`.
+ */
+export function flattenResources(resources: readonly v1.Resource[]): Flat {
+  const flat: Flat = { cpus: 0, gpus: 0, mem: 0, disk: 0 };
+  const ranges = new Map<string, v1.Value.Range[]>();
+  const sets = new Map<string, string[]>();
+  for (const resource of resources) {
+    const name = resource.revocable ? `${resource.name}_revocable` : resource.name;
+    if (resource.type === 'SCALAR' && resource.scalar) {
+      flat[name] = Math.round(((flat[name] as number | undefined ?? 0) + resource.scalar.value) * 1000) / 1000;
+    } else if (resource.type === 'RANGES') {
+      ranges.set(name, [...(ranges.get(name) ?? []), ...(resource.ranges?.range ?? [])]);
+    } else if (resource.type === 'SET') {
+      sets.set(name, [...(sets.get(name) ?? []), ...(resource.set?.item ?? [])]);
+    }
+  }
+  for (const [name, list] of ranges) {
+    const sorted = [...list].sort((a, b) => a.begin - b.begin);
+    flat[name] = `[${sorted.map((r) => `${r.begin}-${r.end}`).join(', ')}]`;
+  }
+  for (const [name, items] of sets) flat[name] = `{${items.join(',')}}`;
+  return flat;
+}
+
+/** Attributes as v0 endpoints print them: name -> number or text. */
+export function flattenAttributes(attributes: readonly v1.Attribute[]): Flat {
+  const flat: Flat = {};
+  for (const attribute of attributes) {
+    if (attribute.type === 'SCALAR' && attribute.scalar) flat[attribute.name] = attribute.scalar.value;
+    else if (attribute.type === 'TEXT' && attribute.text) flat[attribute.name] = attribute.text.value;
+    else if (attribute.type === 'RANGES') flat[attribute.name] = `[${(attribute.ranges?.range ?? []).map((r) => `${r.begin}-${r.end}`).join(', ')}]`;
+    else if (attribute.type === 'SET') flat[attribute.name] = `{${(attribute.set?.item ?? []).join(',')}}`;
+  }
+  return flat;
+}
+
+function taskJson(agent: Agent, task: AgentTask): Record<string, unknown> {
+  return {
+    id: task.info.task_id.value,
+    name: task.info.name,
+    framework_id: task.frameworkId,
+    executor_id: '',
+    slave_id: agent.agentId ?? '',
+    state: task.state,
+    resources: flattenResources(task.info.resources ?? []),
+    statuses: task.statuses.map((s) => ({
+      state: s.state,
+      timestamp: s.timestamp ?? 0,
+      ...(s.container_status ? { container_status: s.container_status } : {}),
+    })),
+    ...(task.info.labels ? { labels: task.info.labels.labels ?? [] } : {}),
+  };
+}
+
+function executorJson(agent: Agent, task: AgentTask, completed: boolean): Record<string, unknown> {
+  return {
+    id: task.executorId,
+    name: `Command Executor (Task: ${task.info.task_id.value}) (Command: ${commandText(task.info.command)})`,
+    source: task.info.task_id.value,
+    container: task.containerId,
+    directory: task.sandbox,
+    resources: flattenResources(task.info.resources ?? []),
+    labels: [],
+    type: 'COMMAND',
+    tasks: completed || task.phase === 'ended' ? [] : [taskJson(agent, task)],
+    queued_tasks: [],
+    completed_tasks: completed || task.phase === 'ended' ? [taskJson(agent, task)] : [],
+  };
+}
+
+function commandText(command: v1.CommandInfo | undefined): string {
+  if (!command) return '';
+  const shell = command.shell ?? true;
+  const text = shell ? `sh -c '${command.value ?? ''}'` : `[${(command.arguments ?? [command.value ?? '']).join(', ')}]`;
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+function frameworkJson(agent: Agent, id: string, framework: AgentFramework): Record<string, unknown> {
+  const info = framework.info;
+  return {
+    id,
+    name: info.name,
+    user: info.user,
+    failover_timeout: info.failover_timeout ?? 0,
+    checkpoint: info.checkpoint ?? false,
+    hostname: info.hostname ?? '',
+    principal: info.principal ?? '',
+    ...(info.roles ? { roles: info.roles } : { role: info.role ?? '*' }),
+    executors: [...framework.tasks.values()].filter((t) => t.phase !== 'ended').map((t) => executorJson(agent, t, false)),
+    completed_executors: [
+      ...[...framework.tasks.values()].filter((t) => t.phase === 'ended').map((t) => executorJson(agent, t, true)),
+      ...framework.completed.map((t) => executorJson(agent, t, true)),
+    ],
+  };
+}
+
+export interface StateContext {
+  readonly agent: Agent;
+  readonly ip: string;
+  readonly port: number;
+  readonly flags: Readonly<Record<string, string>>;
+}
+
+/** `/state`, as Mesos's `/slave(1)/state`. */
+export function agentState({ agent, ip, port, flags }: StateContext): Record<string, unknown> {
+  const options = agent.options;
+  const total = agent.checkpointedResources.length > 0 ? agent.checkpointedResources : options.resources.toArray();
+  const reserved: Record<string, Flat> = {};
+  const reservedByRole = new Map<string, v1.Resource[]>();
+  const unreserved: v1.Resource[] = [];
+  for (const resource of total) {
+    const role = resource.reservations?.at(-1)?.role ?? (resource.role !== undefined && resource.role !== '*' ? resource.role : undefined);
+    if (role === undefined) unreserved.push(resource);
+    else reservedByRole.set(role, [...(reservedByRole.get(role) ?? []), resource]);
+  }
+  for (const [role, list] of reservedByRole) reserved[role] = flattenResources(list);
+  const master = agent.masterInfo;
+  return {
+    version: AGENT_VERSION,
+    build_date: '',
+    build_time: 0,
+    build_user: '',
+    start_time: agent.startTime,
+    id: agent.agentId ?? '',
+    pid: `slave(1)@${ip}:${port}`,
+    hostname: options.hostname,
+    capabilities: ['MULTI_ROLE', 'HIERARCHICAL_ROLE', 'RESERVATION_REFINEMENT'],
+    resources: flattenResources(total),
+    reserved_resources: reserved,
+    unreserved_resources: flattenResources(unreserved),
+    reserved_resources_full: Object.fromEntries(reservedByRole),
+    unreserved_resources_full: unreserved,
+    attributes: flattenAttributes(options.attributes),
+    master_hostname: master?.hostname ?? master?.address?.hostname ?? '',
+    log_dir: '',
+    flags,
+    frameworks: [...agent.frameworks.entries()].map(([id, f]) => frameworkJson(agent, id, f)),
+    completed_frameworks: agent.completedFrameworks.map((f) => frameworkJson(agent, f.info.id?.value ?? '', f)),
+  };
+}
+
+/** `/monitor/statistics`: one entry per running container, from its cgroups. */
+export function monitorStatistics(agent: Agent): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
+  for (const task of agent.tasks()) {
+    if (task.phase !== 'running') continue;
+    const stats = agent.options.containerizer.statistics(task.containerId);
+    const cpus = (task.info.resources ?? []).filter((r) => r.name === 'cpus').reduce((sum, r) => sum + (r.scalar?.value ?? 0), 0);
+    out.push({
+      framework_id: task.frameworkId,
+      executor_id: task.executorId,
+      executor_name: `Command Executor (Task: ${task.info.task_id.value})`,
+      source: task.info.task_id.value,
+      statistics: {
+        timestamp: Date.now() / 1000,
+        cpus_limit: cpus,
+        ...(stats === undefined
+          ? {}
+          : {
+              cpus_user_time_secs: stats.cpusUserTimeSecs,
+              cpus_system_time_secs: stats.cpusSystemTimeSecs,
+              mem_rss_bytes: stats.memRssBytes,
+              mem_total_bytes: stats.memUsageBytes,
+              ...(stats.memLimitBytes === undefined ? {} : { mem_limit_bytes: stats.memLimitBytes }),
+              ...(stats.pidsCurrent === undefined ? {} : { processes: stats.pidsCurrent }),
+            }),
+      },
+    });
+  }
+  return out;
+}

@@ -1,0 +1,98 @@
+// `mesos-containerizer launch`: starts one task in its namespaces and cgroups, then supervises it
+// until it ends and records how it ended (ARCHITECTURE.md section 4, mesos-api.md section 7
+// "Launch path").
+//
+// Process model. The agent spawns one launcher per container, detached, with the task's
+// environment as the launcher's. The launcher clones the task (new namespaces, fork-like copy of
+// the launcher), places it in the cgroups while it waits on a pipe, lets it exec, and stays outside
+// every container cgroup itself: killing the container never kills the launcher, so the end is
+// always reported. The launcher ignores SIGHUP and SIGPIPE so that it outlives the agent.
+//
+//   agent ──spawn──> launcher ──clone(CLONE_NEW*)──> task: wait for "go", set up, exec
+//                      │  writes pid to <cgroup>/cgroup.procs, sends "go"
+//                      │  reads the error pipe: EOF = exec succeeded, bytes = why it failed
+//                      │  stdout: one JSON line; <run_dir>/pids
+//                      └─ poll(signalfd, OOM fd) ... waitpid ─> <run_dir>/termination, exit 0
+//
+// Contract with the agent (also in the usage text of containerizer_cli.cc):
+// - stdout gets exactly one line: {"pid":<task pid>,"launcher_pid":<pid>} once the task has
+//   exec'd, or {"error":"<message>"} when the launch failed.
+// - <run_dir>/pids holds the same JSON as the success line, written atomically before that line.
+// - <run_dir>/termination is written atomically once, when the task has ended or failed to launch:
+//   {"status":<raw wait status>,"exit_code":N,"oom":false,"message":"Command exited with status N"}
+//   {"status":S,"signal":N,"oom":true,"message":"Memory limit exceeded"}
+//   {"status":S,"exit_code":127,"oom":false,"launch_error":"<why>","message":"<why>"}
+//   {"oom":false,"launch_error":"<why>","message":"<why>"}   (failed before a process existed)
+// - SIGTERM and SIGINT sent to the launcher are forwarded to the task's process group. The init of
+//   a pid namespace (the task itself) ignores signals it has no handler for, so a graceful kill of
+//   such a task may need the agent's escalation (SIGKILL to the task pid, or the cgroup).
+// - An OOM notification of --memory_cgroup SIGKILLs the task (its whole pid namespace, or its
+//   process group) and sets "oom":true.
+// - Exit status: 0 when the task ran (whatever its own status), 1 when the launch failed or the
+//   result could not be recorded, 2 for a usage error (nothing is launched or written then).
+#pragma once
+
+#include <optional>
+#include <ostream>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/try.h"
+
+namespace mesos::cgroups {
+
+// Where the sandbox appears inside a --rootfs, as in Mesos's --sandbox_directory.
+inline constexpr std::string_view kDefaultSandboxMount = "/mnt/mesos/sandbox";
+
+// The parsed command line of `launch`. Every path is absolute (the parser checks).
+struct LaunchOptions {
+  std::string runDir;
+  std::string sandbox;
+  // true: argv holds exactly one element, run as `/bin/sh -c <argv[0]>`.
+  bool shell = false;
+  // CLONE_NEW* flags; CLONE_NEWPID implies CLONE_NEWNS (see parseNamespaces).
+  int namespaces = 0;
+  // Only with CLONE_NEWUTS.
+  std::optional<std::string> hostname;
+  std::optional<std::string> user;
+  // Only with CLONE_NEWNS.
+  std::optional<std::string> rootfs;
+  std::string sandboxMount = std::string(kDefaultSandboxMount);
+  // cgroup v1 directories the task joins by writing its pid to cgroup.procs.
+  std::vector<std::string> cgroups;
+  // The cgroup v2 directory the task is cloned into.
+  std::optional<std::string> cgroup2;
+  // The memory cgroup (v1 or v2) watched for OOM kills.
+  std::optional<std::string> memoryCgroup;
+  // Never empty.
+  std::vector<std::string> argv;
+};
+
+// Parses the arguments of `launch` (argv after the command name). An Error here is a usage error:
+// its message is one line, without the program name.
+Try<LaunchOptions> parseLaunchFlags(std::span<const std::string_view> args);
+
+// How a launch ended, the content of <run_dir>/termination.
+struct Termination {
+  // The raw wait status, when a task process existed and was reaped.
+  std::optional<int> status;
+  bool oom = false;
+  // Why the task never started (it failed before or instead of exec).
+  std::optional<std::string> launchError;
+};
+
+// Mesos's wording for the task status message: "Command exited with status 1", "Command
+// terminated with signal Killed", "Memory limit exceeded", or the launch error.
+std::string terminationMessage(const Termination& termination);
+
+// The JSON object written to <run_dir>/termination, without a trailing newline.
+std::string terminationJson(const Termination& termination);
+
+// Launches and supervises the task described by `options`. `out` receives the one result line,
+// `err` one line per failure. Returns the exit status (see the contract above). Changes the
+// calling process's signal dispositions and mask, so it belongs in a process of its own.
+int launch(const LaunchOptions& options, std::ostream& out, std::ostream& err);
+
+}  // namespace mesos::cgroups

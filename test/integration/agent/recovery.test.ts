@@ -1,0 +1,77 @@
+// Agent recovery: `kill -9` of the agent while tasks run, then a restart on the same work dir.
+// Tasks keep running, are reported with their real end (also when they end while the agent is
+// down), and the agent reregisters with the same id.
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+
+import { restartAgent, startAgent, type AgentProcess } from '../../helpers/agent-process.ts';
+import { startMaster, withCleanup } from '../../helpers/master-process.ts';
+import { frameworkInfo, rawRequest, subscribe, taskFor, type SchedulerClient } from '../../helpers/scheduler-client.ts';
+
+/** Runs until a file named `go` appears in its sandbox, then exits with `code`. */
+const gated = (code: number) => `while [ ! -e go ]; do sleep 0.05; done; exit ${code}`;
+
+async function agentState(agent: AgentProcess): Promise<{ id: string; frameworks: { executors: { id: string; directory: string }[] }[] }> {
+  const result = await rawRequest(agent, { method: 'GET', path: '/state' });
+  assert.is(result.status, 200, result.body);
+  return JSON.parse(result.body);
+}
+
+async function launch(client: SchedulerClient, taskId: string, command: string): Promise<number> {
+  const [offer] = await client.nextOffers();
+  await client.launch(offer!, [taskFor(offer!, taskId, 'cpus:0.1;mem:64', { command: { value: command, shell: true } })]);
+  await client.acknowledge(await client.nextUpdate(taskId, 'TASK_STARTING', 30_000));
+  const running = await client.nextUpdate(taskId, 'TASK_RUNNING', 30_000);
+  await client.acknowledge(running);
+  return running.container_status!.executor_pid!;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+test('kill -9 of the agent: running tasks keep running, are recovered, and report their real end', withCleanup(async (t) => {
+  const master = await startMaster(t);
+  let agent = await startAgent(t, master);
+  const client = await subscribe(t, master, frameworkInfo({ user: 'root', checkpoint: true, failover_timeout: 3600 }));
+  const keeps = await launch(client, 'keeps-running', gated(0));
+  const endsWhileDown = await launch(client, 'ends-while-down', gated(7));
+  const before = await agentState(agent);
+  const sandbox = (taskId: string) => before.frameworks.flatMap((f) => f.executors).find((e) => e.id === taskId)!.directory;
+
+  agent.kill('SIGKILL');
+  await agent.exited;
+  assert.ok(alive(keeps) && alive(endsWhileDown), 'tasks survive the agent');
+
+  // One task ends while the agent is down.
+  writeFileSync(join(sandbox('ends-while-down'), 'go'), '');
+  for (let i = 0; i < 200 && alive(endsWhileDown); i++) await new Promise((r) => setTimeout(r, 25));
+  assert.not.ok(alive(endsWhileDown));
+
+  agent = await restartAgent(agent, 'SIGKILL');
+  const failed = await client.nextUpdate('ends-while-down', 'TASK_FAILED', 30_000);
+  assert.is(failed.message, 'Command exited with status 7');
+  await client.acknowledge(failed);
+
+  const after = await agentState(agent);
+  assert.is(after.id, before.id, 'the agent reregistered with the same id');
+  assert.ok(alive(keeps), 'the recovered task still runs');
+  await client.reconcile([{ taskId: 'keeps-running', agentId: after.id }]);
+  const reconciled = await client.nextUpdate('keeps-running', 'TASK_RUNNING');
+  assert.is(reconciled.reason, 'REASON_RECONCILIATION');
+
+  writeFileSync(join(sandbox('keeps-running'), 'go'), '');
+  const finished = await client.nextUpdate('keeps-running', 'TASK_FINISHED', 30_000);
+  assert.is(finished.message, 'Command exited with status 0');
+  await client.acknowledge(finished);
+  assert.ok(existsSync(sandbox('keeps-running')), 'the sandbox is kept');
+}));
+
+test.run();
