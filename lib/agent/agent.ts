@@ -16,11 +16,13 @@
 
 import { randomUUID } from 'node:crypto';
 import { chownSync, mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 
 import type { Resources } from '../api/resources.ts';
 import { MesosError } from '../common/errors.ts';
 import { getJson, putJson, type Store } from '../store/index.ts';
+import type { RecordIOStream } from '../common/http-stream.ts';
+import type * as executor from '../types/executor.ts';
 import type * as link from '../types/link.ts';
 import type * as v1 from '../types/mesos.ts';
 import type { ContainerRecord, Containerizer, Termination } from './containerizer.ts';
@@ -54,6 +56,8 @@ export interface AgentOptions {
   readonly resources: Resources;
   readonly attributes: readonly v1.Attribute[];
   readonly executorShutdownGracePeriodMs: number;
+  /** How long a custom executor has to subscribe (Mesos's --executor_registration_timeout, 1 min). */
+  readonly executorRegistrationTimeoutMs: number;
   readonly recover: 'reconnect' | 'cleanup';
   readonly strict: boolean;
   /** Run tasks as their user (Mesos's --switch_user); false: as the agent's user. */
@@ -68,12 +72,61 @@ export interface AgentOptions {
 
 type Phase = 'launching' | 'running' | 'ended';
 
+/**
+ * Who runs a task: `command` (its own container, the task is the executor, as Mesos's command
+ * executor), `default` (a task group: each task in a container of its own, as Mesos's default
+ * executor with nested containers), `custom` (the framework's executor, in one container, over
+ * the v1 executor API).
+ */
+export type ExecutorKind = 'command' | 'default' | 'custom';
+
+export interface AgentExecutor {
+  readonly frameworkId: string;
+  readonly id: string;
+  /** The framework's ExecutorInfo (default and custom executors). */
+  readonly info: v1.ExecutorInfo | undefined;
+  readonly kind: ExecutorKind;
+  readonly containerId: string;
+  readonly sandbox: string;
+  /** The executor process's container (custom executors). */
+  container: ContainerRecord | undefined;
+  phase: Phase;
+  readonly taskIds: Set<string>;
+  /** The executor's SUBSCRIBE stream, while it is subscribed (custom executors). */
+  stream: RecordIOStream<'mesos.v1.executor.Event'> | undefined;
+  /** Tasks waiting for the executor to subscribe. */
+  readonly queued: v1.TaskInfo[];
+  /** The registration timeout, or the shutdown grace period. */
+  timer: NodeJS.Timeout | undefined;
+  shuttingDown: boolean;
+  registrationTimedOut: boolean;
+}
+
+interface ExecutorCheckpoint {
+  frameworkId: string;
+  info: v1.ExecutorInfo;
+  containerId: string;
+  sandbox: string;
+  phase: Phase;
+  container?: ContainerRecord;
+  queued: v1.TaskInfo[];
+}
+
+interface PreparedCommand {
+  readonly command: { readonly shell: boolean; readonly value: string; readonly arguments: readonly string[] };
+  readonly user?: string;
+  readonly owner?: { uid: number; gid: number };
+}
+
 export interface AgentTask {
   readonly frameworkId: string;
   readonly info: v1.TaskInfo;
   readonly executorId: string;
   readonly containerId: string;
   readonly sandbox: string;
+  readonly kind: ExecutorKind;
+  /** The task group it was launched with (its first task's id), for default executors. */
+  readonly group?: string;
   state: v1.TaskState;
   phase: Phase;
   container: ContainerRecord | undefined;
@@ -87,6 +140,8 @@ export interface AgentTask {
 export interface AgentFramework {
   info: v1.FrameworkInfo;
   readonly tasks: Map<string, AgentTask>;
+  /** Default and custom executors (command tasks need no entry). */
+  readonly executors: Map<string, AgentExecutor>;
   readonly completed: AgentTask[];
   /** SHUTDOWN_FRAMEWORK arrived: tasks are being killed and nothing more is reported. */
   shuttingDown: boolean;
@@ -99,6 +154,8 @@ interface TaskCheckpoint {
   executorId: string;
   containerId: string;
   sandbox: string;
+  kind?: ExecutorKind;
+  group?: string;
   state: v1.TaskState;
   phase: Phase;
   container?: ContainerRecord;
@@ -144,6 +201,26 @@ function scalarOf(resources: readonly v1.Resource[] | undefined, name: string): 
   let total = 0;
   for (const r of resources ?? []) if (r.name === name && r.scalar) total += r.scalar.value;
   return total;
+}
+
+/** A container's limits from the resources it runs with. */
+function limitsOf(resources: readonly v1.Resource[] | undefined): { cpus: number; memoryBytes?: number } {
+  const mem = scalarOf(resources, 'mem');
+  return { cpus: scalarOf(resources, 'cpus'), ...(mem > 0 ? { memoryBytes: Math.round(mem * 1024 * 1024) } : {}) };
+}
+
+/** Adds CommandInfo.environment to `env`, or says why it cannot be. */
+function addCommandEnvironment(env: Record<string, string>, command: v1.CommandInfo): Record<string, string> | string {
+  for (const variable of command.environment?.variables ?? []) {
+    if (variable.type === 'SECRET') return `Environment variable '${variable.name}' is a secret, which this agent cannot resolve`;
+    if (variable.name === '' || variable.name.includes('=') || variable.name.includes('\0')) {
+      return `Invalid environment variable name '${variable.name}'`;
+    }
+    const value = variable.value ?? '';
+    if (value.includes('\0')) return `Environment variable '${variable.name}' contains a NUL byte`;
+    env[variable.name] = value;
+  }
+  return env;
 }
 
 function nanosToMs(duration: v1.DurationInfo | undefined): number | undefined {
@@ -213,17 +290,22 @@ export class Agent {
     const checkpointed = await getJson<v1.Resource[]>(store, 'resources/checkpointed').catch((err) => corrupt('resources/checkpointed', err));
     if (Array.isArray(checkpointed)) this.#checkpointedResources = checkpointed;
     const tasks: [string, TaskCheckpoint][] = [];
+    const executors: [string, ExecutorCheckpoint][] = [];
     for await (const [key, value] of store.scan('')) {
       try {
         const json = JSON.parse(Buffer.from(value).toString('utf8')) as unknown;
         if (key.startsWith('framework/')) {
           const frameworkInfo = json as v1.FrameworkInfo;
           if (!frameworkInfo.id?.value) throw new Error('no framework id');
-          this.frameworks.set(frameworkInfo.id.value, { info: frameworkInfo, tasks: new Map(), completed: [], shuttingDown: false });
+          this.frameworks.set(frameworkInfo.id.value, { info: frameworkInfo, tasks: new Map(), executors: new Map(), completed: [], shuttingDown: false });
         } else if (key.startsWith('task/')) {
           const task = json as TaskCheckpoint;
           if (typeof task.frameworkId !== 'string' || typeof task.containerId !== 'string' || !task.info?.task_id) throw new Error('incomplete task record');
           tasks.push([key, task]);
+        } else if (key.startsWith('executor/')) {
+          const executor = json as ExecutorCheckpoint;
+          if (typeof executor.frameworkId !== 'string' || typeof executor.containerId !== 'string' || !executor.info?.executor_id) throw new Error('incomplete executor record');
+          executors.push([key, executor]);
         }
       } catch (err) {
         corrupt(key, err);
@@ -237,14 +319,42 @@ export class Agent {
     if (this.options.recover === 'cleanup') {
       for (const [, task] of tasks) if (task.container) containerizer.killAll(task.containerId);
       for (const [, task] of tasks) containerizer.destroy(task.containerId);
+      for (const [, executor] of executors) {
+        containerizer.killAll(executor.containerId);
+        containerizer.destroy(executor.containerId);
+      }
       containerizer.cleanupOrphans(new Set());
-      await store.batch([...tasks.map(([key]) => ({ type: 'del' as const, key })), ...[...this.frameworks.keys()].map((id) => ({ type: 'del' as const, key: `framework/${id}` }))]);
+      await store.batch([
+        ...[...tasks, ...executors].map(([key]) => ({ type: 'del' as const, key })),
+        ...[...this.frameworks.keys()].map((id) => ({ type: 'del' as const, key: `framework/${id}` })),
+      ]);
       this.frameworks.clear();
       log(`--recover=cleanup: killed ${tasks.length} checkpointed task(s) and removed their state`);
       return;
     }
 
     const known = new Set<string>();
+    for (const [key, record] of executors) {
+      const framework = this.frameworks.get(record.frameworkId);
+      if (!framework) {
+        corrupt(key, new Error('its framework has no checkpoint'));
+        continue;
+      }
+      known.add(record.containerId);
+      const executor = this.#newExecutor(framework, record.info, 'custom', record.containerId, record.sandbox);
+      executor.queued.push(...(record.queued ?? []));
+      executor.container = record.container;
+      if (record.phase === 'running' && record.container) {
+        executor.phase = 'running';
+        const container = record.container;
+        void containerizer.recover(container).then((termination) => this.#executorEnded(executor, termination));
+        // The executor resubscribes (it retries while the agent is away) or is destroyed.
+        this.#armRegistrationTimer(executor);
+      } else {
+        executor.phase = 'ended';
+        containerizer.destroy(record.containerId);
+      }
+    }
     for (const [, record] of tasks) {
       const framework = this.frameworks.get(record.frameworkId);
       if (!framework) {
@@ -258,6 +368,8 @@ export class Agent {
         executorId: record.executorId,
         containerId: record.containerId,
         sandbox: record.sandbox,
+        kind: record.kind ?? 'command',
+        ...(record.group === undefined ? {} : { group: record.group }),
         state: record.state,
         phase: record.phase,
         container: record.container,
@@ -267,6 +379,21 @@ export class Agent {
       };
       framework.tasks.set(task.info.task_id.value, task);
       this.updates.recover({ frameworkId: record.frameworkId, taskId: task.info.task_id.value, pending: record.pending, latestState: record.latestState });
+      if (task.kind === 'custom') {
+        const executor = framework.executors.get(task.executorId);
+        if (executor) executor.taskIds.add(task.info.task_id.value);
+        if (task.phase !== 'ended' && (!executor || executor.phase === 'ended')) {
+          task.phase = 'ended';
+          void this.#report(task, 'TASK_FAILED', { source: 'SOURCE_AGENT', reason: 'REASON_EXECUTOR_TERMINATED', message: 'The executor ended while the agent was down' });
+        }
+        continue;
+      }
+      if (task.kind === 'default' && !framework.executors.has(task.executorId)) {
+        // Default executors are not checkpointed: their books come back from their tasks.
+        const executor = this.#newExecutor(framework, { executor_id: { value: task.executorId }, type: 'DEFAULT' }, 'default', '', dirname(dirname(task.sandbox)));
+        executor.phase = 'running';
+      }
+      framework.executors.get(task.executorId)?.taskIds.add(task.info.task_id.value);
       if (task.phase === 'running' && task.container) {
         const container = task.container;
         void containerizer.recover(container).then((termination) => this.#containerEnded(task, termination));
@@ -275,7 +402,7 @@ export class Agent {
         // tasks failed, since nothing can say how far the launch got.
         containerizer.destroy(task.containerId);
         task.phase = 'ended';
-        this.#report(task, 'TASK_FAILED', { source: 'SOURCE_AGENT', reason: 'REASON_AGENT_RESTARTED', message: 'The agent restarted while the task was launching' });
+        void this.#report(task, 'TASK_FAILED', { source: 'SOURCE_AGENT', reason: 'REASON_AGENT_RESTARTED', message: 'The agent restarted while the task was launching' });
       }
     }
     for (const orphan of containerizer.cleanupOrphans(known)) log(`Destroyed orphan container ${orphan}`);
@@ -306,6 +433,12 @@ export class Agent {
     await this.#link?.stop(options.unregister ? { type: 'UNREGISTER' } : undefined);
     this.updates.stop();
     for (const task of this.tasks()) clearTimeout(task.killTimer);
+    for (const framework of this.frameworks.values()) {
+      for (const executor of framework.executors.values()) {
+        clearTimeout(executor.timer);
+        executor.stream?.close();
+      }
+    }
     this.options.containerizer.stop();
     await this.#writes;
   }
@@ -330,6 +463,13 @@ export class Agent {
     };
     if (agentId !== undefined) {
       register.frameworks = [...this.frameworks.values()].filter((f) => !f.shuttingDown && f.tasks.size > 0).map((f) => f.info);
+      register.executors = [];
+      for (const framework of this.frameworks.values()) {
+        if (framework.shuttingDown) continue;
+        for (const executor of framework.executors.values()) {
+          if (executor.info && executor.phase !== 'ended') register.executors.push({ ...executor.info, framework_id: { value: executor.frameworkId } });
+        }
+      }
       register.tasks = [];
       for (const framework of this.frameworks.values()) {
         if (framework.shuttingDown) continue;
@@ -373,7 +513,7 @@ export class Agent {
         void this.#runTask(event.run_task!).catch((err) => this.options.log(`RUN_TASK failed: ${(err as Error).stack ?? err}`));
         return;
       case 'RUN_TASK_GROUP':
-        this.#refuseTaskGroup(event.run_task_group!);
+        void this.#runTaskGroup(event.run_task_group!).catch((err) => this.options.log(`RUN_TASK_GROUP failed: ${(err as Error).stack ?? err}`));
         return;
       case 'KILL_TASK': {
         const kill = event.kill_task!;
@@ -382,7 +522,7 @@ export class Agent {
           this.options.log(`Ignoring KILL_TASK for unknown task ${kill.task_id.value} of framework ${kill.framework_id.value}`);
           return;
         }
-        this.#kill(task, nanosToMs(kill.kill_policy?.grace_period));
+        this.#kill(task, nanosToMs(kill.kill_policy?.grace_period), kill.kill_policy);
         return;
       }
       case 'ACKNOWLEDGE':
@@ -395,6 +535,11 @@ export class Agent {
         // A command task's executor id is its task id.
         const { framework_id, executor_id } = event.shutdown_executor!;
         const framework = this.frameworks.get(framework_id.value);
+        const executor = framework?.executors.get(executor_id.value);
+        if (executor?.kind === 'custom') {
+          this.#shutdownExecutor(executor);
+          return;
+        }
         for (const task of framework?.tasks.values() ?? []) {
           if (task.executorId === executor_id.value) this.#kill(task, this.options.executorShutdownGracePeriodMs);
         }
@@ -402,7 +547,9 @@ export class Agent {
       }
       case 'FRAMEWORK_MESSAGE': {
         const message = event.framework_message!;
-        this.options.log(`Dropping a message for executor ${message.executor_id.value}: command executors take no messages`);
+        const executor = this.frameworks.get(message.framework_id.value)?.executors.get(message.executor_id.value);
+        if (executor?.stream) executor.stream.send({ type: 'MESSAGE', message: { data: message.data } });
+        else this.options.log(`Dropping a message for executor ${message.executor_id.value}: it is not subscribed (command and default executors take no messages)`);
         return;
       }
       case 'UPDATE_FRAMEWORK': {
@@ -435,114 +582,163 @@ export class Agent {
   // -------------------------------------------------------------------------------------------
   // Tasks.
 
-  async #runTask(run: link.Event.RunTask): Promise<void> {
-    const frameworkInfo = run.framework_info;
-    const frameworkId = frameworkInfo.id?.value;
-    if (frameworkId === undefined || this.#agentId === undefined) return;
-    const info = run.task;
-    const taskId = info.task_id.value;
+  /** The framework's books, created or refreshed from a RUN_TASK(_GROUP)'s info; undefined while it shuts down. */
+  async #frameworkFor(frameworkInfo: v1.FrameworkInfo): Promise<AgentFramework | undefined> {
+    const frameworkId = frameworkInfo.id!.value;
     let framework = this.frameworks.get(frameworkId);
     if (framework?.shuttingDown) {
-      this.options.log(`Ignoring task ${taskId}: framework ${frameworkId} is shutting down`);
-      return;
+      this.options.log(`Ignoring tasks of framework ${frameworkId}: it is shutting down`);
+      return undefined;
     }
     if (!framework) {
-      framework = { info: frameworkInfo, tasks: new Map(), completed: [], shuttingDown: false };
+      framework = { info: frameworkInfo, tasks: new Map(), executors: new Map(), completed: [], shuttingDown: false };
       this.frameworks.set(frameworkId, framework);
     } else {
       framework.info = frameworkInfo;
     }
-    if (framework.tasks.has(taskId)) {
-      this.options.log(`Ignoring a second RUN_TASK for task ${taskId} of framework ${frameworkId}`);
-      return;
-    }
-    const containerId = randomUUID();
-    // Command tasks: the executor id is the task id, as Mesos's command executor has it.
-    const executorId = info.executor?.executor_id.value ?? taskId;
-    const sandbox = join(
-      this.options.workDir, 'slaves', this.#agentId, 'frameworks', frameworkId, 'executors', executorId, 'runs', containerId,
-    );
+    if (frameworkInfo.checkpoint) await this.#writeNow(() => putJson(this.options.store, `framework/${frameworkId}`, frameworkInfo));
+    return framework;
+  }
+
+  #sandboxOf(frameworkId: string, executorId: string, containerId: string): string {
+    return join(this.options.workDir, 'slaves', this.#agentId!, 'frameworks', frameworkId, 'executors', executorId, 'runs', containerId);
+  }
+
+  #newTask(framework: AgentFramework, info: v1.TaskInfo, fields: Pick<AgentTask, 'executorId' | 'containerId' | 'sandbox' | 'kind'> & { group?: string }): AgentTask {
     const task: AgentTask = {
-      frameworkId, info, executorId, containerId, sandbox,
+      frameworkId: framework.info.id!.value, info, ...fields,
       state: 'TASK_STAGING', phase: 'launching', container: undefined, killing: false, killTimer: undefined, statuses: [],
     };
-    framework.tasks.set(taskId, task);
-    if (frameworkInfo.checkpoint) await this.#writeNow(() => putJson(this.options.store, `framework/${frameworkId}`, frameworkInfo));
+    framework.tasks.set(info.task_id.value, task);
+    return task;
+  }
 
-    const fail = (message: string, reason: v1.TaskStatus.Reason = 'REASON_CONTAINER_LAUNCH_FAILED'): void => {
-      this.options.containerizer.destroy(containerId);
+  async #runTask(run: link.Event.RunTask): Promise<void> {
+    if (run.framework_info.id === undefined || this.#agentId === undefined) return;
+    const info = run.task;
+    const framework = await this.#frameworkFor(run.framework_info);
+    if (!framework) return;
+    if (framework.tasks.has(info.task_id.value)) {
+      this.options.log(`Ignoring a second RUN_TASK for task ${info.task_id.value} of framework ${framework.info.id!.value}`);
+      return;
+    }
+    if (info.executor !== undefined) {
+      await this.#runWithExecutor(framework, info.executor, info);
+      return;
+    }
+    // A command task: its executor id is its task id, as with Mesos's command executor.
+    const containerId = randomUUID();
+    const executorId = info.task_id.value;
+    const sandbox = this.#sandboxOf(framework.info.id!.value, executorId, containerId);
+    const task = this.#newTask(framework, info, { executorId, containerId, sandbox, kind: 'command' });
+    await this.#runContainerTask(task, framework, true);
+  }
+
+  /**
+   * LAUNCH_GROUP, run as Mesos's default executor runs a task group: every task in a container of
+   * its own (Mesos's nested containers), with its sandbox under the executor's as
+   * `tasks/<task id>`, all started together; when one ends other than FINISHED the rest of its
+   * group is killed.
+   */
+  async #runTaskGroup(run: link.Event.RunTaskGroup): Promise<void> {
+    if (run.framework_info.id === undefined || this.#agentId === undefined) return;
+    const framework = await this.#frameworkFor(run.framework_info);
+    if (!framework) return;
+    const frameworkId = framework.info.id!.value;
+    const executorId = run.executor.executor_id.value;
+    let executor = framework.executors.get(executorId);
+    if (run.executor.type === 'CUSTOM' || (executor && executor.kind !== 'default')) {
+      const why = run.executor.type === 'CUSTOM'
+        ? 'Task groups for custom executors are not supported by this agent yet (use the DEFAULT executor)'
+        : `Executor ${executorId} is not a default executor`;
+      for (const info of run.task_group.tasks ?? []) {
+        const task = this.#newTask(framework, info, { executorId, containerId: randomUUID(), sandbox: '', kind: 'default' });
+        task.phase = 'ended';
+        void this.#report(task, 'TASK_FAILED', { source: 'SOURCE_AGENT', reason: 'REASON_TASK_GROUP_INVALID', message: why });
+      }
+      return;
+    }
+    if (!executor) {
+      const containerId = randomUUID();
+      executor = this.#newExecutor(framework, run.executor, 'default', containerId, this.#sandboxOf(frameworkId, executorId, containerId));
+      try {
+        this.#makeSandbox(executor.sandbox, undefined, true);
+      } catch (err) {
+        this.options.log(`Failed to create the sandbox ${executor.sandbox}: ${(err as Error).message}`);
+      }
+    }
+    const tasks = (run.task_group.tasks ?? []).filter((info) => !framework.tasks.has(info.task_id.value));
+    const group = tasks[0]?.task_id.value ?? '';
+    const started = tasks.map((info) => {
+      const task = this.#newTask(framework, info, {
+        executorId, containerId: randomUUID(), sandbox: join(executor.sandbox, 'tasks', info.task_id.value), kind: 'default', group,
+      });
+      executor.taskIds.add(info.task_id.value);
+      return task;
+    });
+    await Promise.all(started.map((task) => this.#runContainerTask(task, framework, false)));
+  }
+
+  /**
+   * Runs a task in a container of its own (a command task, or a task of a group): TASK_STARTING,
+   * sandbox and fetch, launch, TASK_RUNNING; failures before the command runs are TASK_FAILED
+   * with REASON_CONTAINER_LAUNCH_FAILED.
+   */
+  async #runContainerTask(task: AgentTask, framework: AgentFramework, linkLatest: boolean): Promise<void> {
+    const fail = (message: string): void => {
+      this.options.containerizer.destroy(task.containerId);
       task.phase = 'ended';
-      this.#report(task, 'TASK_FAILED', { source: 'SOURCE_AGENT', reason, message });
+      void this.#report(task, 'TASK_FAILED', { source: 'SOURCE_AGENT', reason: 'REASON_CONTAINER_LAUNCH_FAILED', message });
+      this.#groupMemberEnded(task, 'TASK_FAILED');
     };
-    if (info.executor !== undefined || info.command === undefined) {
-      fail(info.command === undefined && info.executor === undefined
-        ? 'Task has neither a command nor an executor'
-        : 'This agent runs command tasks only; tasks with their own executor (TaskInfo.executor) are not supported yet');
+    const info = task.info;
+    if (info.command === undefined) {
+      fail('Task has neither a command nor an executor');
       return;
     }
-    const command = info.command;
-    const shell = command.shell ?? true;
-    if (command.value === undefined || command.value === '') {
-      fail(shell ? 'Failed to launch container: a shell command needs CommandInfo.value' : 'Failed to launch container: CommandInfo.value must name the program to run');
+    const prepared = this.#prepareCommand(info.command, framework.info);
+    if (typeof prepared === 'string') {
+      fail(`Failed to launch container: ${prepared}`);
       return;
     }
-    const user = command.user ?? frameworkInfo.user;
-    const switchUser = this.options.switchUser && user !== undefined && user !== '';
-    const owner = switchUser ? lookupUser(user) : undefined;
-    if (switchUser && owner === undefined) {
-      fail(`Failed to launch container: Failed to get user information for '${user}': no such user`);
-      return;
-    }
-    const environment = this.#environment(task, command);
+    const environment = this.#environment(task, info.command);
     if (typeof environment === 'string') {
       fail(`Failed to launch container: ${environment}`);
       return;
     }
-
     await this.#report(task, 'TASK_STARTING', { source: 'SOURCE_EXECUTOR' });
     try {
-      mkdirSync(sandbox, { recursive: true, mode: 0o755 });
-      if (owner) chownSync(sandbox, owner.uid, owner.gid);
-      const latest = join(dirname(sandbox), 'latest');
-      rmSync(latest, { force: true });
-      symlinkSync(containerId, latest);
+      await this.#materialize(task.sandbox, prepared.owner, info.command.uris ?? [], linkLatest);
     } catch (err) {
-      fail(`Failed to launch container: Failed to create the sandbox ${sandbox}: ${(err as Error).message}`);
+      fail(`Failed to launch container: ${(err as Error).message}`);
       return;
     }
-    if ((command.uris ?? []).length > 0) {
-      try {
-        await fetchUris(command.uris ?? [], sandbox, owner ? { user: owner } : {});
-      } catch (err) {
-        fail(`Failed to launch container: ${(err as Error).message}`);
-        return;
-      }
-    }
     if (task.killing) {
-      this.options.containerizer.destroy(containerId);
+      this.options.containerizer.destroy(task.containerId);
       task.phase = 'ended';
-      this.#report(task, 'TASK_KILLED', { source: 'SOURCE_AGENT', reason: 'REASON_TASK_KILLED_DURING_LAUNCH', message: 'The task was killed while it was launching' });
+      void this.#report(task, 'TASK_KILLED', { source: 'SOURCE_AGENT', reason: 'REASON_TASK_KILLED_DURING_LAUNCH', message: 'The task was killed while it was launching' });
+      this.#groupMemberEnded(task, 'TASK_KILLED');
       return;
     }
     let record: ContainerRecord;
     try {
       record = await this.options.containerizer.launch({
-        containerId,
-        sandbox,
-        command: { shell, value: command.value, arguments: command.arguments ?? [] },
+        containerId: task.containerId,
+        sandbox: task.sandbox,
+        command: prepared.command,
         environment,
-        ...(switchUser ? { user } : {}),
-        cpus: scalarOf(info.resources, 'cpus'),
-        ...(scalarOf(info.resources, 'mem') > 0 ? { memoryBytes: Math.round(scalarOf(info.resources, 'mem') * 1024 * 1024) } : {}),
+        ...(prepared.user === undefined ? {} : { user: prepared.user }),
+        ...limitsOf(info.resources),
       });
     } catch (err) {
       task.phase = 'ended';
-      this.#report(task, 'TASK_FAILED', { source: 'SOURCE_AGENT', reason: 'REASON_CONTAINER_LAUNCH_FAILED', message: `Failed to launch container: ${(err as Error).message}` });
+      void this.#report(task, 'TASK_FAILED', { source: 'SOURCE_AGENT', reason: 'REASON_CONTAINER_LAUNCH_FAILED', message: `Failed to launch container: ${(err as Error).message}` });
+      this.#groupMemberEnded(task, 'TASK_FAILED');
       return;
     }
     task.container = record;
     task.phase = 'running';
-    void this.options.containerizer.wait(containerId).then((termination) => this.#containerEnded(task, termination));
+    void this.options.containerizer.wait(task.containerId).then((termination) => this.#containerEnded(task, termination));
     await this.#report(task, 'TASK_RUNNING', { source: 'SOURCE_EXECUTOR' });
     if (task.killing) {
       // A kill arrived during the launch: carry it out now that there is something to kill.
@@ -551,42 +747,89 @@ export class Agent {
     }
   }
 
-  /** The task's environment, or why it cannot have one. */
-  #environment(task: AgentTask, command: v1.CommandInfo): Record<string, string> | string {
+  /** Checks a CommandInfo and resolves its user; a string says why it cannot run. */
+  #prepareCommand(command: v1.CommandInfo, frameworkInfo: v1.FrameworkInfo): PreparedCommand | string {
+    const shell = command.shell ?? true;
+    if (command.value === undefined || command.value === '') {
+      return shell ? 'a shell command needs CommandInfo.value' : 'CommandInfo.value must name the program to run';
+    }
+    const user = command.user ?? frameworkInfo.user;
+    const switchUser = this.options.switchUser && user !== undefined && user !== '';
+    const owner = switchUser ? lookupUser(user) : undefined;
+    if (switchUser && owner === undefined) return `Failed to get user information for '${user}': no such user`;
+    return {
+      command: { shell, value: command.value, arguments: command.arguments ?? [] },
+      ...(switchUser ? { user } : {}),
+      ...(owner ? { owner } : {}),
+    };
+  }
+
+  /** Creates a sandbox (owned by the task's user), the `runs/latest` link, and fetches the URIs into it. */
+  async #materialize(sandbox: string, owner: { uid: number; gid: number } | undefined, uris: readonly v1.CommandInfo.URI[], linkLatest: boolean): Promise<void> {
+    try {
+      this.#makeSandbox(sandbox, owner, linkLatest);
+    } catch (err) {
+      throw new MesosError('CONTAINER_LAUNCH_FAILED', `Failed to create the sandbox ${sandbox}: ${(err as Error).message}`);
+    }
+    if (uris.length > 0) await fetchUris(uris, sandbox, owner ? { user: owner } : {});
+  }
+
+  #makeSandbox(sandbox: string, owner: { uid: number; gid: number } | undefined, linkLatest: boolean): void {
+    mkdirSync(sandbox, { recursive: true, mode: 0o755 });
+    if (owner) chownSync(sandbox, owner.uid, owner.gid);
+    if (linkLatest) {
+      const latest = join(dirname(sandbox), 'latest');
+      rmSync(latest, { force: true });
+      symlinkSync(basename(sandbox), latest);
+    }
+  }
+
+  /** A task of a group ended as `state`: anything but FINISHED kills the rest of its group. */
+  #groupMemberEnded(task: AgentTask, state: v1.TaskState): void {
+    if (task.group === undefined || state === 'TASK_FINISHED') return;
+    const framework = this.frameworks.get(task.frameworkId);
+    for (const other of framework?.tasks.values() ?? []) {
+      if (other !== task && other.group === task.group && other.executorId === task.executorId && other.phase !== 'ended') {
+        this.#kill(other, undefined);
+      }
+    }
+  }
+
+  /** The agent's environment, less its Node settings, which are no business of tasks. */
+  #baseEnvironment(): Record<string, string> {
     const env: Record<string, string> = {};
     for (const [name, value] of Object.entries(process.env)) {
-      // The agent's own Node settings are no business of the task.
       if (value !== undefined && !name.startsWith('NODE_') && !name.startsWith('npm_')) env[name] = value;
     }
     env.PATH ??= '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
-    const endpoint = `${this.options.endpointIp}:${this.options.port}`;
+    return env;
+  }
+
+  /** A task's environment (Mesos's command executor's), or why it cannot have one. */
+  #environment(task: AgentTask, command: v1.CommandInfo): Record<string, string> | string {
+    const env = this.#baseEnvironment();
     Object.assign(env, {
       MESOS_SANDBOX: task.sandbox,
       MESOS_DIRECTORY: task.sandbox,
       MESOS_TASK_ID: task.info.task_id.value,
       MESOS_FRAMEWORK_ID: task.frameworkId,
       MESOS_EXECUTOR_ID: task.executorId,
-      MESOS_AGENT_ENDPOINT: endpoint,
+      MESOS_AGENT_ENDPOINT: `${this.options.endpointIp}:${this.options.port}`,
       MESOS_SLAVE_ID: this.#agentId ?? '',
       MESOS_AGENT_ID: this.#agentId ?? '',
       MESOS_CONTAINER_ID: task.containerId,
       MESOS_CHECKPOINT: this.frameworks.get(task.frameworkId)?.info.checkpoint ? '1' : '0',
     });
-    for (const variable of command.environment?.variables ?? []) {
-      if (variable.type === 'SECRET') return `Environment variable '${variable.name}' is a secret, which this agent cannot resolve`;
-      if (variable.name === '' || variable.name.includes('=') || variable.name.includes('\0')) {
-        return `Invalid environment variable name '${variable.name}'`;
-      }
-      const value = variable.value ?? '';
-      if (value.includes('\0')) return `Environment variable '${variable.name}' contains a NUL byte`;
-      env[variable.name] = value;
-    }
-    return env;
+    return addCommandEnvironment(env, command);
   }
 
   /** Starts killing a task: SIGTERM, then after the grace period SIGKILL to the whole container. */
-  #kill(task: AgentTask, graceMs: number | undefined): void {
+  #kill(task: AgentTask, graceMs: number | undefined, killPolicy?: v1.KillPolicy): void {
     if (task.phase === 'ended') return;
+    if (task.kind === 'custom') {
+      this.#killExecutorTask(task, killPolicy);
+      return;
+    }
     if (task.phase === 'launching') {
       task.killing = true;
       return;
@@ -612,6 +855,23 @@ export class Agent {
     task.killTimer = setTimeout(() => this.options.containerizer.killAll(task.containerId), grace);
   }
 
+  /**
+   * A custom executor's task: the executor is asked (KILL) and reports the end itself; a task it
+   * has not been given yet is dropped from its queue and reported killed here.
+   */
+  #killExecutorTask(task: AgentTask, killPolicy: v1.KillPolicy | undefined): void {
+    const executor = this.frameworks.get(task.frameworkId)?.executors.get(task.executorId);
+    const queued = executor?.queued.findIndex((t) => t.task_id.value === task.info.task_id.value) ?? -1;
+    if (executor && queued >= 0) {
+      executor.queued.splice(queued, 1);
+      task.phase = 'ended';
+      void this.#report(task, 'TASK_KILLED', { source: 'SOURCE_AGENT', reason: 'REASON_TASK_KILLED_DURING_LAUNCH', message: 'The task was killed before its executor took it' });
+      return;
+    }
+    task.killing = true;
+    executor?.stream?.send({ type: 'KILL', kill: { task_id: task.info.task_id, ...(killPolicy ? { kill_policy: killPolicy } : {}) } });
+  }
+
   /** The container of a running task ended: report how, and clean the container up. */
   #containerEnded(task: AgentTask, termination: Termination): void {
     if (this.#stopped || task.phase === 'ended') return;
@@ -623,23 +883,27 @@ export class Agent {
       this.#forget(task);
       return;
     }
+    let state: v1.TaskState;
     if (termination.oom) {
+      state = 'TASK_FAILED';
       const mem = scalarOf(task.info.resources, 'mem');
-      this.#report(task, 'TASK_FAILED', {
+      void this.#report(task, state, {
         source: 'SOURCE_AGENT',
         reason: 'REASON_CONTAINER_LIMITATION_MEMORY',
         message: `Memory limit exceeded: Requested: ${mem}MB`,
         limitation: { resources: (task.info.resources ?? []).filter((r) => r.name === 'mem') },
       });
     } else if (task.killing) {
-      this.#report(task, 'TASK_KILLED', { source: 'SOURCE_EXECUTOR', message: termination.message });
+      state = 'TASK_KILLED';
+      void this.#report(task, state, { source: 'SOURCE_EXECUTOR', message: termination.message });
     } else if (termination.unknown) {
-      this.#report(task, 'TASK_FAILED', { source: 'SOURCE_AGENT', reason: 'REASON_EXECUTOR_TERMINATED', message: termination.message });
-    } else if (termination.exitCode === 0) {
-      this.#report(task, 'TASK_FINISHED', { source: 'SOURCE_EXECUTOR', message: termination.message });
+      state = 'TASK_FAILED';
+      void this.#report(task, state, { source: 'SOURCE_AGENT', reason: 'REASON_EXECUTOR_TERMINATED', message: termination.message });
     } else {
-      this.#report(task, 'TASK_FAILED', { source: 'SOURCE_EXECUTOR', message: termination.message });
+      state = termination.exitCode === 0 ? 'TASK_FINISHED' : 'TASK_FAILED';
+      void this.#report(task, state, { source: 'SOURCE_EXECUTOR', message: termination.message });
     }
+    this.#groupMemberEnded(task, state);
   }
 
   /**
@@ -649,7 +913,17 @@ export class Agent {
   async #report(
     task: AgentTask,
     state: v1.TaskState,
-    details: { source: v1.TaskStatus.Source; reason?: v1.TaskStatus.Reason; message?: string; limitation?: v1.TaskResourceLimitation },
+    details: {
+      source: v1.TaskStatus.Source;
+      reason?: v1.TaskStatus.Reason;
+      message?: string;
+      limitation?: v1.TaskResourceLimitation;
+      /** An executor's own uuid, data, labels and health (custom executors). */
+      uuid?: string;
+      data?: string;
+      labels?: v1.Labels;
+      healthy?: boolean;
+    },
   ): Promise<void> {
     const status: v1.TaskStatus = {
       task_id: task.info.task_id,
@@ -660,7 +934,10 @@ export class Agent {
       ...(this.#agentId === undefined ? {} : { agent_id: { value: this.#agentId } }),
       executor_id: { value: task.executorId },
       timestamp: Date.now() / 1000,
-      uuid: newUuid(),
+      uuid: details.uuid ?? newUuid(),
+      ...(details.data === undefined ? {} : { data: details.data }),
+      ...(details.labels === undefined ? {} : { labels: details.labels }),
+      ...(details.healthy === undefined ? {} : { healthy: details.healthy }),
       container_status: {
         container_id: { value: task.containerId },
         ...(task.container ? { executor_pid: task.container.taskPid } : {}),
@@ -680,6 +957,10 @@ export class Agent {
     const task = this.frameworks.get(frameworkId)?.tasks.get(taskId);
     const acknowledged = this.updates.acknowledge(frameworkId, taskId, ack.uuid);
     if (!task || !acknowledged) return;
+    if (task.kind === 'custom') {
+      const executor = this.frameworks.get(frameworkId)?.executors.get(task.executorId);
+      executor?.stream?.send({ type: 'ACKNOWLEDGED', acknowledged: { task_id: task.info.task_id, uuid: ack.uuid } });
+    }
     if (isTerminal(acknowledged.state) && !this.updates.hasPending(frameworkId, taskId)) {
       this.#forget(task);
     } else {
@@ -699,6 +980,11 @@ export class Agent {
     }
     const checkpoint = framework?.info.checkpoint === true;
     if (checkpoint) this.#write(() => this.options.store.delete(`task/${task.frameworkId}/${taskId}`));
+    const executor = framework?.executors.get(task.executorId);
+    if (framework && executor) {
+      executor.taskIds.delete(taskId);
+      this.#maybeForgetExecutor(framework, executor);
+    }
     if (framework && framework.tasks.size === 0 && framework.shuttingDown) {
       this.frameworks.delete(task.frameworkId);
       this.completedFrameworks.push(framework);
@@ -711,10 +997,11 @@ export class Agent {
     const framework = this.frameworks.get(frameworkId);
     if (!framework) return;
     framework.shuttingDown = true;
+    for (const executor of framework.executors.values()) if (executor.kind === 'custom') this.#shutdownExecutor(executor);
     for (const task of [...framework.tasks.values()]) {
       this.updates.remove(frameworkId, task.info.task_id.value);
       if (task.phase === 'ended') this.#forget(task);
-      else this.#kill(task, this.options.executorShutdownGracePeriodMs);
+      else if (task.kind !== 'custom') this.#kill(task, this.options.executorShutdownGracePeriodMs);
     }
     if (framework.tasks.size === 0) {
       this.frameworks.delete(frameworkId);
@@ -723,32 +1010,17 @@ export class Agent {
     }
   }
 
-  #refuseTaskGroup(run: link.Event.RunTaskGroup): void {
-    const frameworkId = run.framework_info.id?.value;
-    if (frameworkId === undefined) return;
-    let framework = this.frameworks.get(frameworkId);
-    if (!framework) {
-      framework = { info: run.framework_info, tasks: new Map(), completed: [], shuttingDown: false };
-      this.frameworks.set(frameworkId, framework);
-    }
-    for (const info of run.task_group.tasks ?? []) {
-      const task: AgentTask = {
-        frameworkId, info, executorId: run.executor.executor_id.value, containerId: randomUUID(), sandbox: '',
-        state: 'TASK_STAGING', phase: 'ended', container: undefined, killing: false, killTimer: undefined, statuses: [],
-      };
-      framework.tasks.set(info.task_id.value, task);
-      void this.#report(task, 'TASK_FAILED', {
-        source: 'SOURCE_AGENT',
-        reason: 'REASON_CONTAINER_LAUNCH_FAILED',
-        message: 'Task groups need the default executor, which this agent does not provide yet',
-      });
-    }
-  }
-
   async #shutdown(message: string): Promise<void> {
     this.options.log(`The master asked this agent to shut down: ${message}`);
     for (const task of this.tasks()) if (task.phase === 'running') this.options.containerizer.killAll(task.containerId);
     for (const task of this.tasks()) this.options.containerizer.destroy(task.containerId);
+    for (const framework of this.frameworks.values()) {
+      for (const executor of framework.executors.values()) {
+        executor.stream?.close();
+        this.options.containerizer.killAll(executor.containerId);
+        this.options.containerizer.destroy(executor.containerId);
+      }
+    }
     const keys: string[] = [];
     for await (const [key] of this.options.store.scan('')) keys.push(key);
     await this.#writeNow(() => this.options.store.batch(keys.map((key) => ({ type: 'del', key }))));
@@ -756,6 +1028,287 @@ export class Agent {
     this.#agentId = undefined;
     await this.stop();
     this.options.onShutdown?.(message);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Executors of their own (TaskInfo.executor): the v1 executor API.
+
+  #newExecutor(framework: AgentFramework, info: v1.ExecutorInfo, kind: ExecutorKind, containerId: string, sandbox: string): AgentExecutor {
+    const executor: AgentExecutor = {
+      frameworkId: framework.info.id!.value, id: info.executor_id.value, info, kind, containerId, sandbox,
+      container: undefined, phase: 'launching', taskIds: new Set(), stream: undefined, queued: [],
+      timer: undefined, shuttingDown: false, registrationTimedOut: false,
+    };
+    framework.executors.set(executor.id, executor);
+    return executor;
+  }
+
+  /**
+   * A task for an executor of the framework's own: the executor is launched (in its own container,
+   * with Mesos's executor environment) if it is not running, and gets the task as a LAUNCH event
+   * once it has subscribed. An executor that does not subscribe within the registration timeout
+   * is destroyed.
+   */
+  async #runWithExecutor(framework: AgentFramework, info: v1.ExecutorInfo, taskInfo: v1.TaskInfo): Promise<void> {
+    const frameworkId = framework.info.id!.value;
+    const executorId = info.executor_id.value;
+    let executor = framework.executors.get(executorId);
+    if (executor && (executor.kind !== 'custom' || executor.phase === 'ended' || executor.shuttingDown)) {
+      const task = this.#newTask(framework, taskInfo, { executorId, containerId: executor.containerId, sandbox: executor.sandbox, kind: 'custom' });
+      task.phase = 'ended';
+      void this.#report(task, 'TASK_FAILED', {
+        source: 'SOURCE_AGENT', reason: 'REASON_EXECUTOR_TERMINATED', message: `Executor ${executorId} is ${executor.kind !== 'custom' ? 'not a custom executor' : 'terminating'}`,
+      });
+      return;
+    }
+    const launching = executor === undefined;
+    if (!executor) {
+      const containerId = randomUUID();
+      executor = this.#newExecutor(framework, info, 'custom', containerId, this.#sandboxOf(frameworkId, executorId, containerId));
+    }
+    const task = this.#newTask(framework, taskInfo, { executorId, containerId: executor.containerId, sandbox: executor.sandbox, kind: 'custom' });
+    executor.taskIds.add(taskInfo.task_id.value);
+    void this.#checkpoint(task);
+    if (executor.stream) {
+      task.phase = 'running';
+      executor.stream.send({ type: 'LAUNCH', launch: { task: taskInfo } });
+    } else {
+      executor.queued.push(taskInfo);
+    }
+    if (launching) await this.#launchExecutor(framework, executor);
+  }
+
+  async #launchExecutor(framework: AgentFramework, executor: AgentExecutor): Promise<void> {
+    const info = executor.info!;
+    const failAll = (message: string): void => {
+      executor.phase = 'ended';
+      this.options.containerizer.destroy(executor.containerId);
+      for (const taskId of executor.taskIds) {
+        const task = framework.tasks.get(taskId);
+        if (!task || task.phase === 'ended') continue;
+        task.phase = 'ended';
+        void this.#report(task, 'TASK_FAILED', { source: 'SOURCE_AGENT', reason: 'REASON_CONTAINER_LAUNCH_FAILED', message });
+      }
+      executor.queued.length = 0;
+    };
+    if (info.command === undefined) return failAll('Failed to launch container: the executor has no command');
+    const prepared = this.#prepareCommand(info.command, framework.info);
+    if (typeof prepared === 'string') return failAll(`Failed to launch container: ${prepared}`);
+    const environment = this.#executorEnvironment(framework, executor, info.command);
+    if (typeof environment === 'string') return failAll(`Failed to launch container: ${environment}`);
+    try {
+      await this.#materialize(executor.sandbox, prepared.owner, info.command.uris ?? [], true);
+      // The executor's container holds the executor and its tasks: it gets both's resources.
+      const resources = [...(info.resources ?? []), ...executor.queued.flatMap((t) => t.resources ?? [])];
+      executor.container = await this.options.containerizer.launch({
+        containerId: executor.containerId,
+        sandbox: executor.sandbox,
+        command: prepared.command,
+        environment,
+        ...(prepared.user === undefined ? {} : { user: prepared.user }),
+        ...limitsOf(resources),
+      });
+    } catch (err) {
+      return failAll(`Failed to launch container: ${(err as Error).message}`);
+    }
+    executor.phase = 'running';
+    await this.#checkpointExecutor(executor);
+    void this.options.containerizer.wait(executor.containerId).then((termination) => this.#executorEnded(executor, termination));
+    this.#armRegistrationTimer(executor);
+  }
+
+  #armRegistrationTimer(executor: AgentExecutor): void {
+    clearTimeout(executor.timer);
+    executor.timer = setTimeout(() => {
+      if (executor.stream || executor.phase === 'ended') return;
+      this.options.log(`Executor ${executor.id} of framework ${executor.frameworkId} did not subscribe within ${this.options.executorRegistrationTimeoutMs} ms; destroying it`);
+      executor.registrationTimedOut = true;
+      this.options.containerizer.killAll(executor.containerId);
+    }, this.options.executorRegistrationTimeoutMs);
+    executor.timer.unref();
+  }
+
+  /** The executor's environment (mesos-api.md section 2), or why it cannot have one. */
+  #executorEnvironment(framework: AgentFramework, executor: AgentExecutor, command: v1.CommandInfo): Record<string, string> | string {
+    const env = this.#baseEnvironment();
+    const checkpoint = framework.info.checkpoint === true;
+    Object.assign(env, {
+      MESOS_FRAMEWORK_ID: executor.frameworkId,
+      MESOS_EXECUTOR_ID: executor.id,
+      MESOS_DIRECTORY: executor.sandbox,
+      MESOS_SANDBOX: executor.sandbox,
+      MESOS_AGENT_ENDPOINT: `${this.options.endpointIp}:${this.options.port}`,
+      MESOS_SLAVE_ID: this.#agentId ?? '',
+      MESOS_AGENT_ID: this.#agentId ?? '',
+      MESOS_CONTAINER_ID: executor.containerId,
+      MESOS_CHECKPOINT: checkpoint ? '1' : '0',
+      MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD: `${this.#shutdownGraceMs(executor) / 1000}secs`,
+      ...(checkpoint ? { MESOS_RECOVERY_TIMEOUT: '15mins', MESOS_SUBSCRIPTION_BACKOFF_MAX: '2secs' } : {}),
+    });
+    return addCommandEnvironment(env, command);
+  }
+
+  #shutdownGraceMs(executor: AgentExecutor): number {
+    return nanosToMs(executor.info?.shutdown_grace_period) ?? this.options.executorShutdownGracePeriodMs;
+  }
+
+  /** The executor for an executor API call, or the error Mesos answers with. */
+  executorFor(frameworkId: string, executorId: string): AgentExecutor {
+    const framework = this.frameworks.get(frameworkId);
+    if (!framework) throw new MesosError('BAD_REQUEST', `Framework '${frameworkId}' not found`);
+    const executor = framework.executors.get(executorId);
+    if (!executor || executor.kind !== 'custom') throw new MesosError('BAD_REQUEST', `Executor '${executorId}' of framework '${frameworkId}' not found`);
+    if (executor.phase === 'ended') throw new MesosError('BAD_REQUEST', `Executor '${executorId}' of framework '${frameworkId}' is terminating`);
+    return executor;
+  }
+
+  /**
+   * SUBSCRIBE: the stream replaces any older one; SUBSCRIBED, then LAUNCH for every queued task.
+   * A resubscribing executor (after an agent restart) resends the updates it has not seen
+   * acknowledged; they go through the status update manager, which drops those it already has.
+   */
+  executorSubscribe(executor: AgentExecutor, subscribe: executor.Call.Subscribe, stream: RecordIOStream<'mesos.v1.executor.Event'>): void {
+    const framework = this.frameworks.get(executor.frameworkId)!;
+    executor.stream?.close();
+    executor.stream = stream;
+    clearTimeout(executor.timer);
+    executor.timer = undefined;
+    stream.onClose(() => {
+      if (executor.stream !== stream) return;
+      executor.stream = undefined;
+      // An executor that never comes back is destroyed, as one that never subscribed.
+      if (executor.phase === 'running' && !executor.shuttingDown) this.#armRegistrationTimer(executor);
+    });
+    stream.send({
+      type: 'SUBSCRIBED',
+      subscribed: {
+        executor_info: executor.info!,
+        framework_info: framework.info,
+        agent_info: this.#agentInfo(),
+        container_id: { value: executor.containerId },
+      },
+    });
+    for (const update of subscribe.unacknowledged_updates ?? []) {
+      try {
+        this.executorUpdate(executor, update.status);
+      } catch (err) {
+        this.options.log(`Dropping a resent update of executor ${executor.id}: ${(err as Error).message}`);
+      }
+    }
+    for (const task of executor.queued.splice(0)) {
+      const known = framework.tasks.get(task.task_id.value);
+      if (known && known.phase !== 'ended') known.phase = 'running';
+      stream.send({ type: 'LAUNCH', launch: { task } });
+    }
+    if (executor.shuttingDown) stream.send({ type: 'SHUTDOWN' });
+  }
+
+  /** UPDATE from an executor: checked as Mesos checks it, then made a status update. */
+  executorUpdate(executor: AgentExecutor, status: v1.TaskStatus): void {
+    if (status.uuid === undefined) throw new MesosError('BAD_REQUEST', 'Expecting \'uuid\' to be present');
+    if (status.state === 'TASK_STAGING') throw new MesosError('BAD_REQUEST', 'Received TASK_STAGING from executor');
+    const task = this.frameworks.get(executor.frameworkId)?.tasks.get(status.task_id.value);
+    if (!task || task.executorId !== executor.id) throw new MesosError('BAD_REQUEST', `Task '${status.task_id.value}' of executor '${executor.id}' is unknown`);
+    if (task.phase === 'ended' && isTerminal(task.state)) return;
+    if (isTerminal(status.state)) {
+      task.phase = 'ended';
+      clearTimeout(task.killTimer);
+    }
+    void this.#report(task, status.state, {
+      source: 'SOURCE_EXECUTOR',
+      ...(status.reason === undefined ? {} : { reason: status.reason }),
+      ...(status.message === undefined ? {} : { message: status.message }),
+      uuid: status.uuid,
+      ...(status.data === undefined ? {} : { data: status.data }),
+      ...(status.labels === undefined ? {} : { labels: status.labels }),
+      ...(status.healthy === undefined ? {} : { healthy: status.healthy }),
+    });
+  }
+
+  /** MESSAGE from an executor, relayed to its scheduler through the master. */
+  executorMessage(executor: AgentExecutor, data: string): void {
+    this.#link?.send({
+      type: 'EXECUTOR_MESSAGE',
+      executor_message: { framework_id: { value: executor.frameworkId }, executor_id: { value: executor.id }, data },
+    });
+  }
+
+  /** The custom executor's container ended: its unfinished tasks are lost with it, as in Mesos. */
+  #executorEnded(executor: AgentExecutor, termination: Termination): void {
+    if (this.#stopped || executor.phase === 'ended') return;
+    executor.phase = 'ended';
+    clearTimeout(executor.timer);
+    executor.stream?.close();
+    executor.stream = undefined;
+    this.options.containerizer.destroy(executor.containerId);
+    const framework = this.frameworks.get(executor.frameworkId);
+    if (!framework) return;
+    this.#link?.send({
+      type: 'EXECUTOR_EXITED',
+      executor_exited: { framework_id: { value: executor.frameworkId }, executor_id: { value: executor.id }, status: termination.status ?? 0 },
+    });
+    const partitionAware = framework.info.capabilities?.some((c) => c.type === 'PARTITION_AWARE') === true;
+    for (const taskId of executor.taskIds) {
+      const task = framework.tasks.get(taskId);
+      if (!task || task.phase === 'ended' || isTerminal(task.state)) continue;
+      task.phase = 'ended';
+      clearTimeout(task.killTimer);
+      if (framework.shuttingDown) {
+        this.#forget(task);
+      } else if (termination.oom) {
+        void this.#report(task, 'TASK_FAILED', {
+          source: 'SOURCE_AGENT', reason: 'REASON_CONTAINER_LIMITATION_MEMORY', message: 'Memory limit exceeded',
+          limitation: { resources: (task.info.resources ?? []).filter((r) => r.name === 'mem') },
+        });
+      } else {
+        void this.#report(task, task.killing ? 'TASK_KILLED' : partitionAware ? 'TASK_GONE' : 'TASK_LOST', {
+          source: 'SOURCE_AGENT',
+          reason: executor.registrationTimedOut ? 'REASON_EXECUTOR_REGISTRATION_TIMEOUT' : 'REASON_EXECUTOR_TERMINATED',
+          message: `Executor terminated: ${termination.message}`,
+        });
+      }
+    }
+    void this.#checkpointExecutor(executor);
+    this.#maybeForgetExecutor(framework, executor);
+  }
+
+  /** An ended executor leaves the books once none of its tasks is left. */
+  #maybeForgetExecutor(framework: AgentFramework, executor: AgentExecutor): void {
+    if (executor.phase !== 'ended' && executor.kind === 'custom') return;
+    for (const taskId of executor.taskIds) if (framework.tasks.has(taskId)) return;
+    framework.executors.delete(executor.id);
+    if (framework.info.checkpoint && executor.kind === 'custom') {
+      this.#write(() => this.options.store.delete(`executor/${executor.frameworkId}/${executor.id}`));
+    }
+  }
+
+  /** SHUTDOWN to a custom executor; its container is destroyed after the grace period. */
+  #shutdownExecutor(executor: AgentExecutor): void {
+    if (executor.phase === 'ended' || executor.shuttingDown) return;
+    executor.shuttingDown = true;
+    executor.stream?.send({ type: 'SHUTDOWN' });
+    clearTimeout(executor.timer);
+    executor.timer = setTimeout(() => this.options.containerizer.killAll(executor.containerId), executor.stream ? this.#shutdownGraceMs(executor) : 0);
+    executor.timer.unref();
+  }
+
+  #checkpointExecutor(executor: AgentExecutor): Promise<void> {
+    if (executor.kind !== 'custom' || !this.frameworks.get(executor.frameworkId)?.info.checkpoint) return Promise.resolve();
+    const record: ExecutorCheckpoint = {
+      frameworkId: executor.frameworkId, info: executor.info!, containerId: executor.containerId, sandbox: executor.sandbox,
+      phase: executor.phase, ...(executor.container ? { container: executor.container } : {}), queued: executor.queued,
+    };
+    return this.#writeNow(() => putJson(this.options.store, `executor/${executor.frameworkId}/${executor.id}`, record));
+  }
+
+  #agentInfo(): v1.AgentInfo {
+    return {
+      hostname: this.options.hostname,
+      port: this.options.port,
+      resources: this.options.resources.toArray(),
+      ...(this.options.attributes.length > 0 ? { attributes: [...this.options.attributes] } : {}),
+      ...(this.#agentId === undefined ? {} : { id: { value: this.#agentId } }),
+    };
   }
 
   // -------------------------------------------------------------------------------------------
@@ -771,6 +1324,8 @@ export class Agent {
       executorId: task.executorId,
       containerId: task.containerId,
       sandbox: task.sandbox,
+      kind: task.kind,
+      ...(task.group === undefined ? {} : { group: task.group }),
       state: task.state,
       phase: task.phase,
       ...(task.container ? { container: task.container } : {}),

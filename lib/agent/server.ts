@@ -17,6 +17,7 @@ import type * as v1 from '../types/mesos.ts';
 import { AGENT_VERSION, Agent } from './agent.ts';
 import type { Isolation } from './config.ts';
 import { Containerizer } from './containerizer.ts';
+import { executorHandler } from './executor-api.ts';
 import { SandboxFiles } from './files.ts';
 import { agentState, monitorStatistics } from './state.ts';
 
@@ -35,6 +36,8 @@ export interface AgentServerOptions {
   readonly enableCfs: boolean;
   readonly pidsMax?: number;
   readonly executorShutdownGracePeriodMs: number;
+  /** Default 1 min, as Mesos's --executor_registration_timeout. */
+  readonly executorRegistrationTimeoutMs?: number;
   readonly recover: 'reconnect' | 'cleanup';
   readonly strict: boolean;
   readonly switchUser: boolean;
@@ -66,7 +69,8 @@ export class AgentServer {
     mkdirSync(join(workDir, 'slaves'), { recursive: true, mode: 0o755 });
     const resources = options.resources(workDir);
     const router = new Router({ actor: 'slave(1)' });
-    const http = new HttpServer(router, { log });
+    // Executors' SUBSCRIBE streams last as long as the executor: no whole-request timeout.
+    const http = new HttpServer(router, { log, requestTimeoutMs: 0 });
     const server = new AgentServer(http, log);
     const files = new SandboxFiles();
     // Everything below <work_dir>/slaves is sandboxes; the files endpoints never leave it.
@@ -93,6 +97,7 @@ export class AgentServer {
         jsonp: true,
         handler: () => valueReply(agentState({ agent: ready(), ip: endpointIp, port: address.port, flags: options.flags })),
       })
+      .add({ path: '/api/v1/executor', methods: ['POST'], handler: (ctx) => executorHandler(ready, ctx) })
       .add({ path: '/monitor/statistics', methods: ['GET'], jsonp: true, handler: () => valueReply(monitorStatistics(ready())) });
     files.routes(router);
 
@@ -117,6 +122,7 @@ export class AgentServer {
         resources,
         attributes: options.attributes,
         executorShutdownGracePeriodMs: options.executorShutdownGracePeriodMs,
+        executorRegistrationTimeoutMs: options.executorRegistrationTimeoutMs ?? 60_000,
         recover: options.recover,
         strict: options.strict,
         switchUser: options.switchUser,

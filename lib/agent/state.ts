@@ -1,6 +1,8 @@
 // The agent's read-only views in Mesos's v0 JSON: `/state` (the shape of `/slave(1)/state`,
 // mesos-api.md section 3.2) and `/monitor/statistics`. Pure functions of the agent's books.
 
+import { dirname } from 'node:path';
+
 import type * as v1 from '../types/mesos.ts';
 import type { Agent, AgentFramework, AgentTask } from './agent.ts';
 import { AGENT_VERSION } from './agent.ts';
@@ -50,7 +52,7 @@ function taskJson(agent: Agent, task: AgentTask): Record<string, unknown> {
     id: task.info.task_id.value,
     name: task.info.name,
     framework_id: task.frameworkId,
-    executor_id: '',
+    executor_id: task.kind === 'command' ? '' : task.executorId,
     slave_id: agent.agentId ?? '',
     state: task.state,
     resources: flattenResources(task.info.resources ?? []),
@@ -63,19 +65,34 @@ function taskJson(agent: Agent, task: AgentTask): Record<string, unknown> {
   };
 }
 
-function executorJson(agent: Agent, task: AgentTask, completed: boolean): Record<string, unknown> {
+const EXECUTOR_TYPES = { command: 'COMMAND', default: 'DEFAULT', custom: 'CUSTOM' } as const;
+
+/**
+ * An executor as `/state` shows it. A command task is its own executor (named as Mesos names the
+ * command executor); default and custom executors carry their tasks.
+ */
+function executorJson(agent: Agent, framework: AgentFramework, executorId: string, tasks: readonly AgentTask[], ended: boolean): Record<string, unknown> {
+  const executor = framework.executors.get(executorId);
+  const first = tasks[0];
+  const kind = executor?.kind ?? first?.kind ?? 'command';
+  const info = executor?.info;
+  const name = kind === 'command' && first
+    ? `Command Executor (Task: ${first.info.task_id.value}) (Command: ${commandText(first.info.command)})`
+    : info?.name ?? '';
+  const resources = kind === 'command' ? first?.info.resources ?? [] : [...(info?.resources ?? []), ...tasks.flatMap((t) => (t.phase === 'ended' ? [] : t.info.resources ?? []))];
   return {
-    id: task.executorId,
-    name: `Command Executor (Task: ${task.info.task_id.value}) (Command: ${commandText(task.info.command)})`,
-    source: task.info.task_id.value,
-    container: task.containerId,
-    directory: task.sandbox,
-    resources: flattenResources(task.info.resources ?? []),
-    labels: [],
-    type: 'COMMAND',
-    tasks: completed || task.phase === 'ended' ? [] : [taskJson(agent, task)],
-    queued_tasks: [],
-    completed_tasks: completed || task.phase === 'ended' ? [taskJson(agent, task)] : [],
+    id: executorId,
+    name,
+    source: kind === 'command' && first ? first.info.task_id.value : info?.source ?? '',
+    container: executor?.containerId || first?.containerId || '',
+    // A default executor's tasks live in `<its sandbox>/tasks/<task id>`.
+    directory: executor?.sandbox ?? (kind === 'default' && first ? dirname(dirname(first.sandbox)) : first?.sandbox) ?? '',
+    resources: flattenResources(resources),
+    labels: info?.labels?.labels ?? [],
+    type: EXECUTOR_TYPES[kind],
+    tasks: tasks.filter((t) => !ended && t.phase !== 'ended').map((t) => taskJson(agent, t)),
+    queued_tasks: (executor?.queued ?? []).map((t) => ({ id: t.task_id.value, name: t.name, resources: flattenResources(t.resources ?? []) })),
+    completed_tasks: tasks.filter((t) => ended || t.phase === 'ended').map((t) => taskJson(agent, t)),
   };
 }
 
@@ -86,8 +103,24 @@ function commandText(command: v1.CommandInfo | undefined): string {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
+function byExecutor(tasks: Iterable<AgentTask>): Map<string, AgentTask[]> {
+  const groups = new Map<string, AgentTask[]>();
+  for (const task of tasks) groups.set(task.executorId, [...(groups.get(task.executorId) ?? []), task]);
+  return groups;
+}
+
 function frameworkJson(agent: Agent, id: string, framework: AgentFramework): Record<string, unknown> {
   const info = framework.info;
+  const live = byExecutor(framework.tasks.values());
+  for (const executorId of framework.executors.keys()) if (!live.has(executorId)) live.set(executorId, []);
+  const executors: Record<string, unknown>[] = [];
+  const completed: Record<string, unknown>[] = [];
+  for (const [executorId, tasks] of live) {
+    const executor = framework.executors.get(executorId);
+    const ended = executor ? executor.phase === 'ended' : tasks.every((t) => t.phase === 'ended');
+    (ended ? completed : executors).push(executorJson(agent, framework, executorId, tasks, ended));
+  }
+  for (const [executorId, tasks] of byExecutor(framework.completed)) completed.push(executorJson(agent, framework, executorId, tasks, true));
   return {
     id,
     name: info.name,
@@ -97,11 +130,8 @@ function frameworkJson(agent: Agent, id: string, framework: AgentFramework): Rec
     hostname: info.hostname ?? '',
     principal: info.principal ?? '',
     ...(info.roles ? { roles: info.roles } : { role: info.role ?? '*' }),
-    executors: [...framework.tasks.values()].filter((t) => t.phase !== 'ended').map((t) => executorJson(agent, t, false)),
-    completed_executors: [
-      ...[...framework.tasks.values()].filter((t) => t.phase === 'ended').map((t) => executorJson(agent, t, true)),
-      ...framework.completed.map((t) => executorJson(agent, t, true)),
-    ],
+    executors,
+    completed_executors: completed,
   };
 }
 
@@ -150,18 +180,20 @@ export function agentState({ agent, ip, port, flags }: StateContext): Record<str
   };
 }
 
-/** `/monitor/statistics`: one entry per running container, from its cgroups. */
+/**
+ * `/monitor/statistics`: one entry per running container, from its cgroups: a command task's or
+ * a task group member's own, and a custom executor's (which holds its tasks).
+ */
 export function monitorStatistics(agent: Agent): Record<string, unknown>[] {
   const out: Record<string, unknown>[] = [];
-  for (const task of agent.tasks()) {
-    if (task.phase !== 'running') continue;
-    const stats = agent.options.containerizer.statistics(task.containerId);
-    const cpus = (task.info.resources ?? []).filter((r) => r.name === 'cpus').reduce((sum, r) => sum + (r.scalar?.value ?? 0), 0);
+  const entry = (frameworkId: string, executorId: string, name: string, source: string, containerId: string, resources: readonly v1.Resource[]): void => {
+    const stats = agent.options.containerizer.statistics(containerId);
+    const cpus = resources.filter((r) => r.name === 'cpus').reduce((sum, r) => sum + (r.scalar?.value ?? 0), 0);
     out.push({
-      framework_id: task.frameworkId,
-      executor_id: task.executorId,
-      executor_name: `Command Executor (Task: ${task.info.task_id.value})`,
-      source: task.info.task_id.value,
+      framework_id: frameworkId,
+      executor_id: executorId,
+      executor_name: name,
+      source,
       statistics: {
         timestamp: Date.now() / 1000,
         cpus_limit: cpus,
@@ -177,6 +209,18 @@ export function monitorStatistics(agent: Agent): Record<string, unknown>[] {
             }),
       },
     });
+  };
+  for (const task of agent.tasks()) {
+    if (task.phase !== 'running' || task.kind === 'custom') continue;
+    const name = task.kind === 'command' ? `Command Executor (Task: ${task.info.task_id.value})` : task.info.name;
+    entry(task.frameworkId, task.executorId, name, task.info.task_id.value, task.containerId, task.info.resources ?? []);
+  }
+  for (const framework of agent.frameworks.values()) {
+    for (const executor of framework.executors.values()) {
+      if (executor.kind !== 'custom' || executor.phase !== 'running') continue;
+      const resources = [...(executor.info?.resources ?? []), ...[...executor.taskIds].flatMap((id) => framework.tasks.get(id)?.info.resources ?? [])];
+      entry(executor.frameworkId, executor.id, executor.info?.name ?? '', executor.info?.source ?? '', executor.containerId, resources);
+    }
   }
   return out;
 }

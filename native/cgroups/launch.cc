@@ -573,7 +573,7 @@ struct Task {
 std::optional<Error> ensureStdio() {
   for (int fd = 0; fd <= 2; ++fd) {
     if (::fcntl(fd, F_GETFD) >= 0 || errno != EBADF) continue;
-    // open() returns the lowest free descriptor, which is `fd`.
+    // open() returns the lowest free descriptor, which is `fd`; it stays open for good.
     const int opened = ::open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
     if (opened < 0) return Error::fromErrno("open", "/dev/null", errno);
   }

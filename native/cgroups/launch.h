@@ -8,10 +8,10 @@
 // every container cgroup itself: killing the container never kills the launcher, so the end is
 // always reported. The launcher ignores SIGHUP and SIGPIPE so that it outlives the agent.
 //
-//   agent ──spawn──> launcher ──clone(CLONE_NEW*)──> task: wait for "go", set up, exec
-//                      │  writes pid to <cgroup>/cgroup.procs, sends "go"
+//   agent ──spawn──> launcher ──clone(CLONE_NEW*)──> task: waits for "go", sets up, execs
+//                      │  writes the task's pid to <cgroup>/cgroup.procs, sends "go"
 //                      │  reads the error pipe: EOF = exec succeeded, bytes = why it failed
-//                      │  stdout: one JSON line; <run_dir>/pids
+//                      │  <run_dir>/pids, then one JSON line on stdout
 //                      └─ poll(signalfd, OOM fd) ... waitpid ─> <run_dir>/termination, exit 0
 //
 // Contract with the agent (also in the usage text of containerizer_cli.cc):

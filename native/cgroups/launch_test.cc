@@ -418,7 +418,7 @@ TEST(help_documents_the_launch_contract) {
                            "--hostname=NAME", "--user=NAME", "--rootfs=DIR", "--sandbox_mount=PATH",
                            "--cgroup=DIR", "--cgroup2=DIR", "--memory_cgroup=DIR",
                            "{\"pid\":<task pid>,\"launcher_pid\":<pid>}", "{\"error\":",
-                           "DIR/termination"}) {
+                           "<run_dir>/termination"}) {
     CHECK_CONTAINS(out.str(), flag);
   }
 }

@@ -139,7 +139,7 @@ test('mesos-agent refuses missing and bad flags with one line and exit 64', asyn
     assertOneLineFailure(noMaster, 'mesos-agent', USAGE, /^mesos-agent: Failed to load flag 'master': Flag '--master' is required$/);
     assertOneLineFailure(noWorkDir, 'mesos-agent', USAGE, /^mesos-agent: Failed to load flag 'work_dir': Flag '--work_dir' is required$/);
     assertOneLineFailure(master, 'mesos-agent', USAGE, /^mesos-agent: Failed to load flag 'master': Expecting <host>:<port>, got 'nowhere'$/);
-    assertOneLineFailure(resources, 'mesos-agent', USAGE, /^mesos-agent: Failed to load flag 'resources': .*cpus:lots/);
+    assertOneLineFailure(resources, 'mesos-agent', USAGE, /^mesos-agent: Failed to load flag 'resources': Bad type for resource cpus value lots/);
     assertOneLineFailure(isolation, 'mesos-agent', USAGE, /^mesos-agent: Failed to load flag 'isolation': Unknown or unsupported isolator 'gpu\/magic'/);
     assertOneLineFailure(attributes, 'mesos-agent', USAGE, /^mesos-agent: Failed to load flag 'attributes': Invalid attribute 'rack'/);
   } finally {
