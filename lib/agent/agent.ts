@@ -19,6 +19,7 @@ import { chownSync, mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs
 import { basename, dirname, join } from 'node:path';
 
 import type { Resources } from '../api/resources.ts';
+import { validateId } from '../api/ids.ts';
 import { MesosError } from '../common/errors.ts';
 import { getJson, putJson, type Store } from '../store/index.ts';
 import type { RecordIOStream } from '../common/http-stream.ts';
@@ -613,9 +614,27 @@ export class Agent {
     return task;
   }
 
+  /**
+   * Whether the ids of a RUN_TASK(_GROUP) may name directories: a framework, executor or task id
+   * with a slash, `..` or a control character would put a sandbox anywhere. The master refuses
+   * them; the agent checks again and drops such a launch, logging why.
+   */
+  #idsUsable(frameworkId: string, ids: readonly string[]): boolean {
+    for (const id of [frameworkId, ...ids]) {
+      const error = validateId(id);
+      if (error !== undefined) {
+        this.options.log(`Dropping a launch for framework ${JSON.stringify(frameworkId)}: ${error}`);
+        return false;
+      }
+    }
+    return true;
+  }
+
   async #runTask(run: link.Event.RunTask): Promise<void> {
     if (run.framework_info.id === undefined || this.#agentId === undefined) return;
     const info = run.task;
+    const ids = [info.task_id.value, ...(info.executor ? [info.executor.executor_id.value] : [])];
+    if (!this.#idsUsable(run.framework_info.id.value, ids)) return;
     const framework = await this.#frameworkFor(run.framework_info);
     if (!framework) return;
     if (framework.tasks.has(info.task_id.value)) {
@@ -642,6 +661,8 @@ export class Agent {
    */
   async #runTaskGroup(run: link.Event.RunTaskGroup): Promise<void> {
     if (run.framework_info.id === undefined || this.#agentId === undefined) return;
+    const ids = [run.executor.executor_id.value, ...(run.task_group.tasks ?? []).map((t) => t.task_id.value)];
+    if (!this.#idsUsable(run.framework_info.id.value, ids)) return;
     const framework = await this.#frameworkFor(run.framework_info);
     if (!framework) return;
     const frameworkId = framework.info.id!.value;

@@ -25,8 +25,9 @@ import {
 } from './tasks.ts';
 import {
   frameworkRoles, hasCapability, injectAllocationInfo, validateFrameworkInfo, validateFrameworkUpdate,
-  validateId, validateTask, validateTaskGroup, type TaskContext,
+  validateTask, validateTaskGroup, type TaskContext,
 } from './validation.ts';
+import { validateId } from '../api/ids.ts';
 
 export const MASTER_VERSION = '1.11.0';
 export const LINK_VERSION = 1;

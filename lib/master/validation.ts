@@ -12,6 +12,7 @@
 // Messages stay shorter than MAX_MESSAGE_LENGTH: values quoted from the request are shortened, so a
 // hostile 10 MB ID does not come back whole inside an error.
 
+import { validateId } from '../api/ids.ts';
 import { truncate } from '../api/numbers.ts';
 import {
   Resources,
@@ -108,25 +109,6 @@ function resourcesText(resources: Resources): string {
 // ---------------------------------------------------------------------------------------------
 // IDs.
 // ---------------------------------------------------------------------------------------------
-
-/** Linux's NAME_MAX, in bytes: task, executor and framework IDs name directories on the agent. */
-const NAME_MAX = 255;
-
-// Control characters, and both path separators, because an ID becomes a path component. Mesos
-// tests bytes with `iscntrl` in the C locale, so only ASCII controls count; a space is allowed.
-const INVALID_ID_CHARACTERS = /[\x00-\x1f\x7f/\\]/;
-
-/**
- * Mesos's common rule for task, executor, agent and framework IDs (common::validation::validateID):
- * not empty, at most 255 UTF-8 bytes, not `.` or `..`, and free of control characters and slashes.
- */
-export function validateId(id: string): string | undefined {
-  if (id === '') return 'ID must not be empty';
-  if (Buffer.byteLength(id, 'utf8') > NAME_MAX) return `ID must not be greater than ${NAME_MAX} characters`;
-  if (id === '.' || id === '..') return `'${id}' is disallowed`;
-  if (INVALID_ID_CHARACTERS.test(id)) return `'${id}' contains invalid characters`;
-  return undefined;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Frameworks.

@@ -7,7 +7,7 @@
 
 namespace mesos::binding {
 
-// detectCgroups(mountinfoPath?: string): { mode, v1, v2? }
+// detectCgroups(mountinfoPath?: string): { mode, v1, v2? }, and class CgroupManager (lib/native/index.ts wraps it)
 void registerCgroups(Napi::Env env, Napi::Object exports);
 
 // dominantShares(allocated, total, excluded, weights): Float64Array

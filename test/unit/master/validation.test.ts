@@ -9,11 +9,11 @@ import {
   validateCall,
   validateFrameworkInfo,
   validateFrameworkUpdate,
-  validateId,
   validateTask,
   validateTaskGroup,
 } from '../../../lib/master/validation.ts';
 import type { TaskContext } from '../../../lib/master/validation.ts';
+import { validateId } from '../../../lib/api/ids.ts';
 import type * as v1 from '../../../lib/types/mesos.ts';
 import type * as scheduler from '../../../lib/types/scheduler.ts';
 
