@@ -124,6 +124,17 @@ test('a fetch of a bad URI is TASK_FAILED with a clear message', withCleanup(asy
   assert.match(last.message ?? '', /\/no\/such\/file\.tar\.gz/);
 }));
 
+test('a task with neither a command nor an executor is TASK_ERROR, and the agent keeps working', withCleanup(async (t) => {
+  const { client } = await cluster(t);
+  const [offer] = await client.nextOffers();
+  const task = taskFor(offer!, 'empty', 'cpus:0.1;mem:32');
+  delete task.command;
+  await client.launch(offer!, [task]);
+  const error = await client.nextUpdate('empty', 'TASK_ERROR');
+  assert.match(error.message ?? '', /CommandInfo or ExecutorInfo/);
+  assert.is((await runTask(client, 'next', 'true')).at(-1)!.state, 'TASK_FINISHED');
+}));
+
 test('an unknown user is TASK_FAILED', withCleanup(async (t) => {
   if (!IS_ROOT) return void console.log('# skip: unknown user: the agent switches users only as root');
   const { client } = await cluster(t);
