@@ -5,7 +5,7 @@ import type { Resources } from '../lib/api/resources.ts';
 import { parseDuration } from '../lib/common/duration.ts';
 import { MesosError } from '../lib/common/errors.ts';
 import { MesosCommand } from '../lib/common/flags.ts';
-import { agentResources, defaultIsolation, parseAttributes, parseIsolation, parseMasterAddress } from '../lib/agent/config.ts';
+import { agentResources, defaultIsolation, hostControllers, parseAttributes, parseIsolation, parseMasterAddress } from '../lib/agent/config.ts';
 import { AgentServer } from '../lib/agent/server.ts';
 import { detectCgroups } from '../lib/native/index.ts';
 import { runCli } from './run.ts';
@@ -66,7 +66,7 @@ const program = new MesosCommand('mesos-agent')
     const master = parseMasterAddress(flags.master);
     const root = process.getuid?.() === 0;
     const isolation = flags.isolation === undefined
-      ? defaultIsolation(root, root ? Object.keys(detectCgroups().v1) : [])
+      ? defaultIsolation(root, root ? hostControllers(detectCgroups()) : [])
       : parseIsolation(flags.isolation);
     const attributes = flags.attributes === undefined ? [] : parseAttributes(flags.attributes);
     // The total is checked before anything starts, so a bad --resources is one line naming the flag.

@@ -4,7 +4,7 @@
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { mkdirSync } from 'node:fs';
-import { agentResources, defaultIsolation } from '../lib/agent/config.ts';
+import { agentResources, defaultIsolation, hostControllers } from '../lib/agent/config.ts';
 import { AgentServer } from '../lib/agent/server.ts';
 import { detectCgroups, nativeVersion } from '../lib/native/index.ts';
 import { MasterServer } from '../lib/master/server.ts';
@@ -46,7 +46,7 @@ const program = new Command('mesos-ts')
         runtimeDir: join(agentDir, 'run'),
         resources: (workDir) => agentResources(undefined, workDir),
         attributes: [],
-        isolation: defaultIsolation(root, root ? Object.keys(detectCgroups().v1) : []),
+        isolation: defaultIsolation(root, root ? hostControllers(detectCgroups()) : []),
         cgroupsRoot: 'mesos',
         enableCfs: false,
         executorShutdownGracePeriodMs: 5_000,

@@ -1,7 +1,7 @@
 // The two outputs of the launch benchmark: one JSON document for machines (fields documented in
 // README.md) and a table per mode for people.
 
-import { availableParallelism, cpus, release, totalmem } from 'node:os';
+import { availableParallelism, cpus, release, tmpdir, totalmem } from 'node:os';
 
 import { detectCgroups } from '../../lib/native/index.ts';
 import { TASK, type Mode, type RunResult, type VariantResult } from './results.ts';
@@ -30,6 +30,8 @@ export interface Report {
     root: boolean;
     /** The cgroup layout ('v1', 'v2', 'hybrid'), or null when none could be read. */
     cgroups: string | null;
+    /** Where the sandboxes, runtime and work dirs live (os.tmpdir(), i.e. $TMPDIR or /tmp). */
+    tmpdir: string;
   };
   options: { sequential: number; concurrent: number; variants: string[]; mode: string };
   target: { p50Ms: number; p99Ms: number };
@@ -75,6 +77,7 @@ export function newReport(options: Report['options']): Report {
       memoryMB: Math.round(totalmem() / 2 ** 20),
       root: process.getuid?.() === 0,
       cgroups: cgroupsMode(),
+      tmpdir: tmpdir(),
     },
     options,
     target: { p50Ms: TARGET.p50Ms, p99Ms: TARGET.p99Ms },
@@ -154,7 +157,7 @@ export function toTable(report: Report): string {
   const out: string[] = [];
   out.push(
     `mesos-ts launch benchmark: node ${h.node}, ${h.platform} ${h.kernel}, ${h.cpus} CPUs (${h.cpuModel}), ${h.memoryMB} MB, ` +
-      `cgroups ${h.cgroups ?? 'none'}${h.root ? ', root' : ', not root'}`,
+      `cgroups ${h.cgroups ?? 'none'}${h.root ? ', root' : ', not root'}, dirs in ${h.tmpdir}`,
   );
   out.push(
     `Each task runs /bin/true (cpus ${TASK.cpus}, mem ${TASK.memMB} MB). Times in ms; percentiles by nearest rank. ` +

@@ -126,7 +126,8 @@ async function main(): Promise<number> {
         result = await RUNNERS[mode](v, { counts: o.counts, progress, cleanup });
       } catch (err) {
         progress.done();
-        progress.note(`${mode} ${v.name}: ${(err as Error).stack ?? String(err)}`);
+        // After a Ctrl-C the cleanup closes what the run waits on: that error is no news.
+        if (!interrupted) progress.note(`${mode} ${v.name}: ${(err as Error).stack ?? String(err)}`);
         result = variantResult(v, 'error', { reason: (err as Error).message });
       } finally {
         try {

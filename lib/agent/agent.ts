@@ -37,6 +37,8 @@ export const AGENT_VERSION = '1.11.0';
 export const DEFAULT_KILL_GRACE_MS = 3_000;
 /** Completed tasks kept per framework for /state (Mesos's --max_completed_tasks_per_framework default). */
 const MAX_COMPLETED_TASKS = 1000;
+/** Statuses kept per task for /state (the latest ones). */
+const MAX_STATUSES = 20;
 
 const TERMINAL: ReadonlySet<v1.TaskState> = new Set([
   'TASK_FINISHED', 'TASK_FAILED', 'TASK_KILLED', 'TASK_ERROR', 'TASK_DROPPED', 'TASK_GONE', 'TASK_GONE_BY_OPERATOR', 'TASK_LOST',
@@ -131,8 +133,10 @@ export interface AgentTask {
   state: v1.TaskState;
   phase: Phase;
   container: ContainerRecord | undefined;
-  /** A kill is under way (or was asked for during the launch). */
+  /** A kill is under way. */
   killing: boolean;
+  /** A kill asked for while the task was launching, carried out once its command runs. */
+  killRequested: { graceMs: number | undefined } | undefined;
   killTimer: NodeJS.Timeout | undefined;
   /** Statuses sent, oldest first (for /state). */
   readonly statuses: v1.TaskStatus[];
@@ -318,7 +322,7 @@ export class Agent {
     }
 
     if (this.options.recover === 'cleanup') {
-      for (const [, task] of tasks) if (task.container) containerizer.killAll(task.containerId);
+      for (const [, task] of tasks) containerizer.killAll(task.containerId);
       for (const [, task] of tasks) containerizer.destroy(task.containerId);
       for (const [, executor] of executors) {
         containerizer.killAll(executor.containerId);
@@ -353,6 +357,7 @@ export class Agent {
         this.#armRegistrationTimer(executor);
       } else {
         executor.phase = 'ended';
+        containerizer.killAll(record.containerId);
         containerizer.destroy(record.containerId);
       }
     }
@@ -375,6 +380,7 @@ export class Agent {
         phase: record.phase,
         container: record.container,
         killing: record.killing,
+        killRequested: undefined,
         killTimer: undefined,
         statuses: [...record.pending],
       };
@@ -397,14 +403,20 @@ export class Agent {
       framework.executors.get(task.executorId)?.taskIds.add(task.info.task_id.value);
       if (task.phase === 'running' && task.container) {
         const container = task.container;
-        void containerizer.recover(container).then((termination) => this.#containerEnded(task, termination));
+        void containerizer.recover(container).then((termination) => this.#containerEnded(task, termination)).catch((err) => log(`Recovering container ${container.containerId} failed: ${(err as Error).message}`));
+        // A kill under way when the agent died still ends in SIGKILL.
+        if (task.killing) this.#escalate(task, this.options.executorShutdownGracePeriodMs);
       } else if (task.phase === 'launching') {
         // The agent died between taking the task and its command starting: Mesos reports such
-        // tasks failed, since nothing can say how far the launch got.
+        // tasks failed, since nothing can say how far the launch got; whatever it started goes.
+        containerizer.killAll(task.containerId);
         containerizer.destroy(task.containerId);
         task.phase = 'ended';
         void this.#report(task, 'TASK_FAILED', { source: 'SOURCE_AGENT', reason: 'REASON_AGENT_RESTARTED', message: 'The agent restarted while the task was launching' });
       }
+    }
+    for (const framework of this.frameworks.values()) {
+      for (const executor of [...framework.executors.values()]) if (executor.phase === 'ended') this.#maybeForgetExecutor(framework, executor);
     }
     for (const orphan of containerizer.cleanupOrphans(known)) log(`Destroyed orphan container ${orphan}`);
     log(`Recovered ${tasks.length} task(s) of ${this.frameworks.size} framework(s)${this.#agentId ? ` as agent ${this.#agentId}` : ''}`);
@@ -463,7 +475,9 @@ export class Agent {
       capabilities: [{ type: 'MULTI_ROLE' }, { type: 'HIERARCHICAL_ROLE' }, { type: 'RESERVATION_REFINEMENT' }],
     };
     if (agentId !== undefined) {
-      register.frameworks = [...this.frameworks.values()].filter((f) => !f.shuttingDown && f.tasks.size > 0).map((f) => f.info);
+      register.frameworks = [...this.frameworks.values()]
+        .filter((f) => !f.shuttingDown && (f.tasks.size > 0 || [...f.executors.values()].some((e) => e.phase !== 'ended')))
+        .map((f) => f.info);
       register.executors = [];
       for (const framework of this.frameworks.values()) {
         if (framework.shuttingDown) continue;
@@ -498,6 +512,13 @@ export class Agent {
   #onRegistered(registered: link.Event.Registered): void {
     const first = this.#agentId === undefined;
     const agentId = registered.agent_id.value;
+    const invalid = validateId(agentId);
+    if (invalid !== undefined) {
+      // It names the sandboxes' directory: refuse it rather than put them anywhere.
+      this.options.log(`The master assigned an unusable agent id ${JSON.stringify(agentId)}: ${invalid}; reconnecting`);
+      this.#link?.reconnect('unusable agent id');
+      return;
+    }
     if (this.#agentId !== undefined && this.#agentId !== agentId) {
       this.options.log(`The master assigned a new id ${agentId} (was ${this.#agentId})`);
     }
@@ -508,7 +529,19 @@ export class Agent {
     this.updates.resendAll();
   }
 
+  /**
+   * One event from the master. Whatever goes wrong handling it is logged: an event with a missing
+   * payload (they are optional on the wire) must not take the agent and its tasks' reports down.
+   */
   #onEvent(event: link.Event): void {
+    try {
+      this.#dispatch(event);
+    } catch (err) {
+      this.options.log(`Failed to handle ${event.type ?? 'an'} event from the master: ${(err as Error).stack ?? err}`);
+    }
+  }
+
+  #dispatch(event: link.Event): void {
     switch (event.type) {
       case 'RUN_TASK':
         void this.#runTask(event.run_task!).catch((err) => this.options.log(`RUN_TASK failed: ${(err as Error).stack ?? err}`));
@@ -569,7 +602,8 @@ export class Agent {
         return;
       }
       case 'SHUTDOWN':
-        void this.#shutdown(event.shutdown?.message ?? 'The master asked the agent to shut down');
+        void this.#shutdown(event.shutdown?.message ?? 'The master asked the agent to shut down')
+          .catch((err) => this.options.log(`Shutting down failed: ${(err as Error).stack ?? err}`));
         return;
       default:
         return;
@@ -583,8 +617,13 @@ export class Agent {
   // -------------------------------------------------------------------------------------------
   // Tasks.
 
-  /** The framework's books, created or refreshed from a RUN_TASK(_GROUP)'s info; undefined while it shuts down. */
-  async #frameworkFor(frameworkInfo: v1.FrameworkInfo): Promise<AgentFramework | undefined> {
+  /**
+   * The framework's books, created or refreshed from a RUN_TASK(_GROUP)'s info; undefined while it
+   * shuts down. Synchronous, so that the launch's tasks are on the books before any other event
+   * (a KILL_TASK, a SHUTDOWN_FRAMEWORK) is handled; the framework's checkpoint is queued ahead of
+   * the tasks' own writes.
+   */
+  #frameworkFor(frameworkInfo: v1.FrameworkInfo): AgentFramework | undefined {
     const frameworkId = frameworkInfo.id!.value;
     let framework = this.frameworks.get(frameworkId);
     if (framework?.shuttingDown) {
@@ -597,7 +636,7 @@ export class Agent {
     } else {
       framework.info = frameworkInfo;
     }
-    if (frameworkInfo.checkpoint) await this.#writeNow(() => putJson(this.options.store, `framework/${frameworkId}`, frameworkInfo));
+    if (frameworkInfo.checkpoint) this.#write(() => putJson(this.options.store, `framework/${frameworkId}`, frameworkInfo));
     return framework;
   }
 
@@ -608,7 +647,7 @@ export class Agent {
   #newTask(framework: AgentFramework, info: v1.TaskInfo, fields: Pick<AgentTask, 'executorId' | 'containerId' | 'sandbox' | 'kind'> & { group?: string }): AgentTask {
     const task: AgentTask = {
       frameworkId: framework.info.id!.value, info, ...fields,
-      state: 'TASK_STAGING', phase: 'launching', container: undefined, killing: false, killTimer: undefined, statuses: [],
+      state: 'TASK_STAGING', phase: 'launching', container: undefined, killing: false, killRequested: undefined, killTimer: undefined, statuses: [],
     };
     framework.tasks.set(info.task_id.value, task);
     return task;
@@ -635,7 +674,7 @@ export class Agent {
     const info = run.task;
     const ids = [info.task_id.value, ...(info.executor ? [info.executor.executor_id.value] : [])];
     if (!this.#idsUsable(run.framework_info.id.value, ids)) return;
-    const framework = await this.#frameworkFor(run.framework_info);
+    const framework = this.#frameworkFor(run.framework_info);
     if (!framework) return;
     if (framework.tasks.has(info.task_id.value)) {
       this.options.log(`Ignoring a second RUN_TASK for task ${info.task_id.value} of framework ${framework.info.id!.value}`);
@@ -663,7 +702,7 @@ export class Agent {
     if (run.framework_info.id === undefined || this.#agentId === undefined) return;
     const ids = [run.executor.executor_id.value, ...(run.task_group.tasks ?? []).map((t) => t.task_id.value)];
     if (!this.#idsUsable(run.framework_info.id.value, ids)) return;
-    const framework = await this.#frameworkFor(run.framework_info);
+    const framework = this.#frameworkFor(run.framework_info);
     if (!framework) return;
     const frameworkId = framework.info.id!.value;
     const executorId = run.executor.executor_id.value;
@@ -734,7 +773,7 @@ export class Agent {
       fail(`Failed to launch container: ${(err as Error).message}`);
       return;
     }
-    if (task.killing) {
+    if (task.killRequested) {
       this.options.containerizer.destroy(task.containerId);
       task.phase = 'ended';
       void this.#report(task, 'TASK_KILLED', { source: 'SOURCE_AGENT', reason: 'REASON_TASK_KILLED_DURING_LAUNCH', message: 'The task was killed while it was launching' });
@@ -759,13 +798,18 @@ export class Agent {
     }
     task.container = record;
     task.phase = 'running';
-    void this.options.containerizer.wait(task.containerId).then((termination) => this.#containerEnded(task, termination));
-    await this.#report(task, 'TASK_RUNNING', { source: 'SOURCE_EXECUTOR' });
-    if (task.killing) {
-      // A kill arrived during the launch: carry it out now that there is something to kill.
-      task.killing = false;
-      this.#kill(task, undefined);
+    void this.options.containerizer.wait(task.containerId).then((termination) => this.#containerEnded(task, termination))
+      .catch((err) => this.options.log(`Ending container ${task.containerId} failed: ${(err as Error).message}`));
+    // #report queues the update before its first await, so RUNNING precedes a KILLING below.
+    const running = this.#report(task, 'TASK_RUNNING', { source: 'SOURCE_EXECUTOR' });
+    // The launch awaited: a kill may have arrived meanwhile (TypeScript cannot see that).
+    const requested = task.killRequested as AgentTask['killRequested'];
+    if (requested) {
+      // Carry it out now that there is something to kill.
+      task.killRequested = undefined;
+      this.#kill(task, requested.graceMs);
     }
+    await running;
   }
 
   /** Checks a CommandInfo and resolves its user; a string says why it cannot run. */
@@ -852,12 +896,13 @@ export class Agent {
       return;
     }
     if (task.phase === 'launching') {
-      task.killing = true;
+      task.killRequested = { graceMs };
       return;
     }
     if (task.killing) {
       // A later kill may shorten the grace period (Mesos allows it), never lengthen it.
-      if (graceMs !== undefined && graceMs === 0) this.options.containerizer.killAll(task.containerId);
+      if (graceMs === 0) this.options.containerizer.killAll(task.containerId);
+      else if (task.killTimer === undefined) this.#escalate(task, graceMs ?? DEFAULT_KILL_GRACE_MS);
       return;
     }
     task.killing = true;
@@ -873,7 +918,13 @@ export class Agent {
       return;
     }
     this.options.containerizer.signal(task.containerId, 'SIGTERM');
-    task.killTimer = setTimeout(() => this.options.containerizer.killAll(task.containerId), grace);
+    this.#escalate(task, grace);
+  }
+
+  /** SIGKILL to the whole container once the grace period is over. */
+  #escalate(task: AgentTask, graceMs: number): void {
+    clearTimeout(task.killTimer);
+    task.killTimer = setTimeout(() => this.options.containerizer.killAll(task.containerId), graceMs);
   }
 
   /**
@@ -885,6 +936,7 @@ export class Agent {
     const queued = executor?.queued.findIndex((t) => t.task_id.value === task.info.task_id.value) ?? -1;
     if (executor && queued >= 0) {
       executor.queued.splice(queued, 1);
+      void this.#checkpointExecutor(executor);
       task.phase = 'ended';
       void this.#report(task, 'TASK_KILLED', { source: 'SOURCE_AGENT', reason: 'REASON_TASK_KILLED_DURING_LAUNCH', message: 'The task was killed before its executor took it' });
       return;
@@ -894,21 +946,21 @@ export class Agent {
   }
 
   /** The container of a running task ended: report how, and clean the container up. */
-  #containerEnded(task: AgentTask, termination: Termination): void {
+  async #containerEnded(task: AgentTask, termination: Termination): Promise<void> {
     if (this.#stopped || task.phase === 'ended') return;
     clearTimeout(task.killTimer);
     task.phase = 'ended';
-    this.options.containerizer.destroy(task.containerId);
     const framework = this.frameworks.get(task.frameworkId);
-    if (framework?.shuttingDown) {
-      this.#forget(task);
-      return;
-    }
     let state: v1.TaskState;
-    if (termination.oom) {
+    let report: Promise<void>;
+    if (framework?.shuttingDown) {
+      state = 'TASK_KILLED';
+      this.#forget(task);
+      report = Promise.resolve();
+    } else if (termination.oom) {
       state = 'TASK_FAILED';
       const mem = scalarOf(task.info.resources, 'mem');
-      void this.#report(task, state, {
+      report = this.#report(task, state, {
         source: 'SOURCE_AGENT',
         reason: 'REASON_CONTAINER_LIMITATION_MEMORY',
         message: `Memory limit exceeded: Requested: ${mem}MB`,
@@ -916,15 +968,19 @@ export class Agent {
       });
     } else if (task.killing) {
       state = 'TASK_KILLED';
-      void this.#report(task, state, { source: 'SOURCE_EXECUTOR', message: termination.message });
+      report = this.#report(task, state, { source: 'SOURCE_EXECUTOR', message: termination.message });
     } else if (termination.unknown) {
       state = 'TASK_FAILED';
-      void this.#report(task, state, { source: 'SOURCE_AGENT', reason: 'REASON_EXECUTOR_TERMINATED', message: termination.message });
+      report = this.#report(task, state, { source: 'SOURCE_AGENT', reason: 'REASON_EXECUTOR_TERMINATED', message: termination.message });
     } else {
       state = termination.exitCode === 0 ? 'TASK_FINISHED' : 'TASK_FAILED';
-      void this.#report(task, state, { source: 'SOURCE_EXECUTOR', message: termination.message });
+      report = this.#report(task, state, { source: 'SOURCE_EXECUTOR', message: termination.message });
     }
     this.#groupMemberEnded(task, state);
+    // The launcher's report goes only once the update that carries it is checkpointed: a crash
+    // in between finds the report again on recovery.
+    await report;
+    this.options.containerizer.destroy(task.containerId);
   }
 
   /**
@@ -965,11 +1021,24 @@ export class Agent {
       },
       ...(details.limitation === undefined ? {} : { limitation: details.limitation }),
     };
+    const framework = this.frameworks.get(task.frameworkId);
+    if (!framework || framework.shuttingDown || framework.tasks.get(task.info.task_id.value) !== task) {
+      // Mesos drops the updates of a framework being shut down: nobody would acknowledge them.
+      if (isTerminal(state) && framework?.tasks.get(task.info.task_id.value) === task) this.#forget(task);
+      return;
+    }
+    this.options.log(`Status update ${state}${details.reason ? ` (${details.reason})` : ''} for task ${task.info.task_id.value} of framework ${task.frameworkId}`);
     task.state = state;
     task.statuses.push(status);
-    const stream = this.updates.state(task.frameworkId, task.info.task_id.value);
-    await this.#checkpoint(task, [...(stream?.pending ?? []), status], state);
-    this.updates.update(task.frameworkId, status);
+    if (task.statuses.length > MAX_STATUSES) task.statuses.splice(0, task.statuses.length - MAX_STATUSES);
+    // The update joins its stream at once (so every later checkpoint has it) but is not sent
+    // before the checkpoint that records it is written.
+    const checkpointing = framework.info.checkpoint === true;
+    this.updates.update(task.frameworkId, status, !checkpointing);
+    if (checkpointing) {
+      await this.#checkpoint(task);
+      this.updates.durable(task.frameworkId, task.info.task_id.value, status.uuid!);
+    }
   }
 
   #acknowledge(ack: link.Event.Acknowledge): void {
@@ -1004,14 +1073,10 @@ export class Agent {
     const executor = framework?.executors.get(task.executorId);
     if (framework && executor) {
       executor.taskIds.delete(taskId);
+      if (executor.kind === 'custom') this.#resizeExecutor(framework, executor);
       this.#maybeForgetExecutor(framework, executor);
     }
-    if (framework && framework.tasks.size === 0 && framework.shuttingDown) {
-      this.frameworks.delete(task.frameworkId);
-      this.completedFrameworks.push(framework);
-      if (this.completedFrameworks.length > 50) this.completedFrameworks.shift();
-      if (checkpoint) this.#write(() => this.options.store.delete(`framework/${task.frameworkId}`));
-    }
+    if (framework && framework.tasks.size === 0 && framework.shuttingDown) this.#removeFramework(framework);
   }
 
   #shutdownFramework(frameworkId: string): void {
@@ -1024,15 +1089,31 @@ export class Agent {
       if (task.phase === 'ended') this.#forget(task);
       else if (task.kind !== 'custom') this.#kill(task, this.options.executorShutdownGracePeriodMs);
     }
-    if (framework.tasks.size === 0) {
-      this.frameworks.delete(frameworkId);
-      this.completedFrameworks.push(framework);
-      if (framework.info.checkpoint) this.#write(() => this.options.store.delete(`framework/${frameworkId}`));
+    if (framework.tasks.size === 0) this.#removeFramework(framework);
+  }
+
+  /** A framework leaves the books and the checkpoints (its executors' records too). */
+  #removeFramework(framework: AgentFramework): void {
+    const frameworkId = framework.info.id!.value;
+    if (this.frameworks.get(frameworkId) !== framework) return;
+    this.frameworks.delete(frameworkId);
+    this.completedFrameworks.push(framework);
+    if (this.completedFrameworks.length > 50) this.completedFrameworks.shift();
+    if (framework.info.checkpoint) {
+      const store = this.options.store;
+      this.#write(async () => {
+        const keys: string[] = [`framework/${frameworkId}`];
+        for await (const [key] of store.scan(`executor/${frameworkId}/`)) keys.push(key);
+        for await (const [key] of store.scan(`task/${frameworkId}/`)) keys.push(key);
+        await store.batch(keys.map((key) => ({ type: 'del', key })));
+      });
     }
   }
 
   async #shutdown(message: string): Promise<void> {
     this.options.log(`The master asked this agent to shut down: ${message}`);
+    // Tasks still launching must not start: they see the kill before their container would.
+    for (const task of this.tasks()) if (task.phase === 'launching') task.killRequested = { graceMs: 0 };
     for (const task of this.tasks()) if (task.phase === 'running') this.options.containerizer.killAll(task.containerId);
     for (const task of this.tasks()) this.options.containerizer.destroy(task.containerId);
     for (const framework of this.frameworks.values()) {
@@ -1091,12 +1172,39 @@ export class Agent {
     executor.taskIds.add(taskInfo.task_id.value);
     void this.#checkpoint(task);
     if (executor.stream) {
-      task.phase = 'running';
-      executor.stream.send({ type: 'LAUNCH', launch: { task: taskInfo } });
+      this.#deliver(framework, executor, task);
     } else {
       executor.queued.push(taskInfo);
+      void this.#checkpointExecutor(executor);
     }
     if (launching) await this.#launchExecutor(framework, executor);
+  }
+
+  /**
+   * Hands a task to its subscribed executor (LAUNCH), first raising the executor container's
+   * limits to cover it: the container holds the executor and all its tasks.
+   */
+  #deliver(framework: AgentFramework, executor: AgentExecutor, task: AgentTask): void {
+    if (task.phase === 'launching') task.phase = 'running';
+    this.#resizeExecutor(framework, executor);
+    executor.stream?.send({ type: 'LAUNCH', launch: { task: task.info } });
+  }
+
+  /** The executor container's limits: the executor's resources plus its live tasks'. */
+  #resizeExecutor(framework: AgentFramework, executor: AgentExecutor): void {
+    if (executor.phase !== 'running') return;
+    const resources = [
+      ...(executor.info?.resources ?? []),
+      ...[...executor.taskIds].flatMap((id) => {
+        const task = framework.tasks.get(id);
+        return task && task.phase !== 'ended' ? task.info.resources ?? [] : [];
+      }),
+    ];
+    try {
+      this.options.containerizer.update(executor.containerId, limitsOf(resources));
+    } catch (err) {
+      this.options.log(`Failed to update the limits of executor ${executor.id}: ${(err as Error).message}`);
+    }
   }
 
   async #launchExecutor(framework: AgentFramework, executor: AgentExecutor): Promise<void> {
@@ -1133,9 +1241,15 @@ export class Agent {
       return failAll(`Failed to launch container: ${(err as Error).message}`);
     }
     executor.phase = 'running';
-    await this.#checkpointExecutor(executor);
-    void this.options.containerizer.wait(executor.containerId).then((termination) => this.#executorEnded(executor, termination));
+    void this.options.containerizer.wait(executor.containerId).then((termination) => this.#executorEnded(executor, termination))
+      .catch((err) => this.options.log(`Ending executor ${executor.id} failed: ${(err as Error).message}`));
+    if (executor.shuttingDown) {
+      // SHUTDOWN arrived while the executor was being fetched or launched: it never gets to run.
+      this.options.containerizer.killAll(executor.containerId);
+      return;
+    }
     this.#armRegistrationTimer(executor);
+    await this.#checkpointExecutor(executor);
   }
 
   #armRegistrationTimer(executor: AgentExecutor): void {
@@ -1192,8 +1306,11 @@ export class Agent {
     const framework = this.frameworks.get(executor.frameworkId)!;
     executor.stream?.close();
     executor.stream = stream;
-    clearTimeout(executor.timer);
-    executor.timer = undefined;
+    if (!executor.shuttingDown) {
+      // A shutting-down executor keeps its escalation timer: it must exit within the grace period.
+      clearTimeout(executor.timer);
+      executor.timer = undefined;
+    }
     stream.onClose(() => {
       if (executor.stream !== stream) return;
       executor.stream = undefined;
@@ -1216,12 +1333,21 @@ export class Agent {
         this.options.log(`Dropping a resent update of executor ${executor.id}: ${(err as Error).message}`);
       }
     }
-    for (const task of executor.queued.splice(0)) {
-      const known = framework.tasks.get(task.task_id.value);
-      if (known && known.phase !== 'ended') known.phase = 'running';
-      stream.send({ type: 'LAUNCH', launch: { task } });
+    if (executor.shuttingDown) {
+      stream.send({ type: 'SHUTDOWN' });
+      return;
     }
-    if (executor.shuttingDown) stream.send({ type: 'SHUTDOWN' });
+    const queued = executor.queued.splice(0);
+    if (queued.length > 0) void this.#checkpointExecutor(executor);
+    for (const info of queued) {
+      const task = framework.tasks.get(info.task_id.value);
+      if (task && task.phase !== 'ended') this.#deliver(framework, executor, task);
+    }
+    // Kills that could not be delivered while the executor was away.
+    for (const taskId of executor.taskIds) {
+      const task = framework.tasks.get(taskId);
+      if (task?.killing && task.phase !== 'ended') stream.send({ type: 'KILL', kill: { task_id: task.info.task_id } });
+    }
   }
 
   /** UPDATE from an executor: checked as Mesos checks it, then made a status update. */
@@ -1263,10 +1389,17 @@ export class Agent {
     executor.stream = undefined;
     this.options.containerizer.destroy(executor.containerId);
     const framework = this.frameworks.get(executor.frameworkId);
-    if (!framework) return;
+    if (!framework) {
+      // The framework left the books first (its checkpoints went with it).
+      return;
+    }
     this.#link?.send({
       type: 'EXECUTOR_EXITED',
-      executor_exited: { framework_id: { value: executor.frameworkId }, executor_id: { value: executor.id }, status: termination.status ?? 0 },
+      executor_exited: {
+        framework_id: { value: executor.frameworkId },
+        executor_id: { value: executor.id },
+        ...(termination.status === undefined ? {} : { status: termination.status }),
+      },
     });
     const partitionAware = framework.info.capabilities?.some((c) => c.type === 'PARTITION_AWARE') === true;
     for (const taskId of executor.taskIds) {
@@ -1313,13 +1446,18 @@ export class Agent {
     executor.timer.unref();
   }
 
+  /** Writes a custom executor's record, built when the write runs; not once its framework is gone. */
   #checkpointExecutor(executor: AgentExecutor): Promise<void> {
-    if (executor.kind !== 'custom' || !this.frameworks.get(executor.frameworkId)?.info.checkpoint) return Promise.resolve();
-    const record: ExecutorCheckpoint = {
-      frameworkId: executor.frameworkId, info: executor.info!, containerId: executor.containerId, sandbox: executor.sandbox,
-      phase: executor.phase, ...(executor.container ? { container: executor.container } : {}), queued: executor.queued,
-    };
-    return this.#writeNow(() => putJson(this.options.store, `executor/${executor.frameworkId}/${executor.id}`, record));
+    const framework = this.frameworks.get(executor.frameworkId);
+    if (executor.kind !== 'custom' || !framework?.info.checkpoint) return Promise.resolve();
+    return this.#writeNow(async () => {
+      if (this.frameworks.get(executor.frameworkId) !== framework || framework.executors.get(executor.id) !== executor) return;
+      const record: ExecutorCheckpoint = {
+        frameworkId: executor.frameworkId, info: executor.info!, containerId: executor.containerId, sandbox: executor.sandbox,
+        phase: executor.phase, ...(executor.container ? { container: executor.container } : {}), queued: [...executor.queued],
+      };
+      await putJson(this.options.store, `executor/${executor.frameworkId}/${executor.id}`, record);
+    });
   }
 
   #agentInfo(): v1.AgentInfo {
@@ -1335,26 +1473,34 @@ export class Agent {
   // -------------------------------------------------------------------------------------------
   // Checkpoints.
 
-  #checkpoint(task: AgentTask, pending?: v1.TaskStatus[], latestState?: v1.TaskState): Promise<void> {
-    if (!this.frameworks.get(task.frameworkId)?.info.checkpoint) return Promise.resolve();
+  /**
+   * Writes the task's record, built when the write runs (writes are chained), so that it holds
+   * every update made before it. A task forgotten meanwhile is not written back.
+   */
+  #checkpoint(task: AgentTask): Promise<void> {
+    const framework = this.frameworks.get(task.frameworkId);
+    if (!framework?.info.checkpoint) return Promise.resolve();
     const taskId = task.info.task_id.value;
-    const stream: StreamState | undefined = this.updates.state(task.frameworkId, taskId);
-    const record: TaskCheckpoint = {
-      frameworkId: task.frameworkId,
-      info: task.info,
-      executorId: task.executorId,
-      containerId: task.containerId,
-      sandbox: task.sandbox,
-      kind: task.kind,
-      ...(task.group === undefined ? {} : { group: task.group }),
-      state: task.state,
-      phase: task.phase,
-      ...(task.container ? { container: task.container } : {}),
-      killing: task.killing,
-      pending: pending ?? [...(stream?.pending ?? [])],
-      ...((latestState ?? stream?.latestState) === undefined ? {} : { latestState: latestState ?? stream?.latestState }),
-    };
-    return this.#writeNow(() => putJson(this.options.store, `task/${task.frameworkId}/${taskId}`, record));
+    return this.#writeNow(async () => {
+      if (framework.tasks.get(taskId) !== task) return;
+      const stream: StreamState | undefined = this.updates.state(task.frameworkId, taskId);
+      const record: TaskCheckpoint = {
+        frameworkId: task.frameworkId,
+        info: task.info,
+        executorId: task.executorId,
+        containerId: task.containerId,
+        sandbox: task.sandbox,
+        kind: task.kind,
+        ...(task.group === undefined ? {} : { group: task.group }),
+        state: task.state,
+        phase: task.phase,
+        ...(task.container ? { container: task.container } : {}),
+        killing: task.killing,
+        pending: [...(stream?.pending ?? [])],
+        ...(stream?.latestState === undefined ? {} : { latestState: stream.latestState }),
+      };
+      await putJson(this.options.store, `task/${task.frameworkId}/${taskId}`, record);
+    });
   }
 
   /** Queues a store write; failures are logged (the state in memory stays authoritative). */

@@ -2,8 +2,9 @@
 // isolators named by `--isolation`, and the resources an agent offers when `--resources` leaves a
 // kind out (Mesos's `Containerizer::resources`).
 
-import { statfsSync } from 'node:fs';
+import { readFileSync, statfsSync } from 'node:fs';
 import { cpus as osCpus, totalmem } from 'node:os';
+import { join } from 'node:path';
 
 import { parseResourcesOrThrow } from '../api/resources-text.ts';
 import type { Resources } from '../api/resources.ts';
@@ -85,6 +86,19 @@ export function defaultIsolation(root: boolean, availableControllers: readonly s
   if (availableControllers.includes('pids')) isolators.push('cgroups/pids');
   isolators.push('namespaces/pid', 'namespaces/ipc', 'filesystem/linux');
   return isolationOf(isolators);
+}
+
+/**
+ * The cgroup controllers this host offers the agent: the v1 controller mounts, or on a v2-only
+ * host the controllers listed in the cgroup2 root's `cgroup.controllers`.
+ */
+export function hostControllers(layout: { mode: string; v1: Readonly<Record<string, string>>; v2?: string }): string[] {
+  if (layout.mode !== 'v2') return Object.keys(layout.v1);
+  try {
+    return readFileSync(join(layout.v2 ?? '/sys/fs/cgroup', 'cgroup.controllers'), 'utf8').trim().split(/\s+/).filter(Boolean);
+  } catch {
+    return [];
+  }
 }
 
 const MB = 1024 * 1024;

@@ -270,7 +270,19 @@ export class Containerizer {
         this.options.log(`Failed to kill the cgroups of container ${containerId}: ${(err as Error).message}`);
       }
     }
-    this.signal(containerId, 'SIGKILL');
+    if (this.#running.get(containerId)?.taskPid !== undefined) this.signal(containerId, 'SIGKILL');
+    else this.#killRecorded(containerId);
+  }
+
+  /** Raises or lowers a running container's limits (an executor's container as its tasks come and go). */
+  update(containerId: string, limits: { cpus: number; memoryBytes?: number }): void {
+    if (!this.#cgroups || !this.#cgroups.containers().includes(containerId)) return;
+    this.#cgroups.update(containerId, {
+      cpus: limits.cpus,
+      cfsQuota: this.options.enableCfs,
+      ...(limits.memoryBytes === undefined ? {} : { memoryBytes: limits.memoryBytes }),
+      ...(this.options.pidsMax === undefined ? {} : { pidsMax: this.options.pidsMax }),
+    });
   }
 
   /** After the task ended: kills stragglers (daemons), removes the cgroups and the run directory. */
@@ -300,15 +312,7 @@ export class Containerizer {
     for (const id of safeReaddir(join(this.options.runtimeDir, 'containers'))) found.add(id);
     const orphans = [...found].filter((id) => !known.has(id));
     for (const id of orphans) {
-      const pids = readPids(this.runDir(id));
-      if (pids && processStartTime(pids.launcher_pid) !== undefined) {
-        // Signal the launcher's task, not the launcher: the launcher then writes its report and exits.
-        try {
-          process.kill(-pids.pid, 'SIGKILL');
-        } catch {
-          // Gone already.
-        }
-      }
+      this.#killRecorded(id);
       this.#removeCgroups(id);
       rmSync(this.runDir(id), { recursive: true, force: true });
     }
@@ -323,7 +327,25 @@ export class Containerizer {
 
   #launcherAlive(record: ContainerRecord): boolean {
     const start = processStartTime(record.launcherPid);
-    return start !== undefined && (record.launcherStartTime === '' || start === record.launcherStartTime);
+    if (start === undefined) return false;
+    if (record.launcherStartTime !== '') return start === record.launcherStartTime;
+    return launcherOf(record.launcherPid, this.runDir(record.containerId));
+  }
+
+  /**
+   * Kills a container's task by the pid its launcher recorded, for containers this process did
+   * not launch (recovery, orphans) and without cgroups to kill through. The pid may have been
+   * reused since (the host rebooted, the task ended long ago), so it is signalled only if that
+   * process is still the container's: its environment names the container.
+   */
+  #killRecorded(containerId: string): void {
+    const pids = readPids(this.runDir(containerId));
+    if (!pids || !isContainerProcess(pids.pid, containerId)) return;
+    try {
+      process.kill(-pids.pid, 'SIGKILL');
+    } catch {
+      // Gone already.
+    }
   }
 
   #removeCgroups(containerId: string): void {
@@ -353,6 +375,26 @@ function readPids(runDir: string): { pid: number; launcher_pid: number } | undef
     return JSON.parse(readFileSync(join(runDir, 'pids'), 'utf8')) as { pid: number; launcher_pid: number };
   } catch {
     return undefined;
+  }
+}
+
+/** Whether `pid` is a process of `containerId`: the agent puts MESOS_CONTAINER_ID in every container's environment. */
+function isContainerProcess(pid: number, containerId: string): boolean {
+  if (!(Number.isInteger(pid) && pid > 1)) return false;
+  try {
+    const environ = readFileSync(`/proc/${pid}/environ`, 'latin1');
+    return `\0${environ}`.includes(`\0MESOS_CONTAINER_ID=${containerId}\0`);
+  } catch {
+    return false;
+  }
+}
+
+/** Whether `pid` is a mesos-containerizer launcher for `runDir` (its command line says so). */
+function launcherOf(pid: number, runDir: string): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(`--run_dir=${runDir}`);
+  } catch {
+    return false;
   }
 }
 

@@ -8,8 +8,10 @@
 //     10 min) and at once whenever the link to the master is (re)established;
 //   - an update whose uuid the stream has already seen is a duplicate and is dropped;
 //   - an acknowledgement for anything but the head is stale and ignored.
-// The agent persists a stream (through `onChange`) before an update counts as made, for
-// frameworks that checkpoint; after an agent restart, `recover` restores it.
+//   - an update that is not durable yet (its checkpoint is being written) is never sent: the
+//     agent adds it with `durable: false` and calls `durable()` once the write is done, so that
+//     nothing the framework may acknowledge can be lost by a crash.
+// After an agent restart, `recover` restores a checkpointed stream.
 
 import type * as v1 from '../types/mesos.ts';
 
@@ -38,6 +40,8 @@ interface Stream {
   readonly pending: v1.TaskStatus[];
   /** uuids of every update of the stream (made, sent or acknowledged). */
   readonly seen: Set<string>;
+  /** uuids of pending updates whose checkpoint is still being written. */
+  readonly writing: Set<string>;
   latestState: v1.TaskState | undefined;
   timer: NodeJS.Timeout | undefined;
   backoffMs: number;
@@ -59,16 +63,24 @@ export class StatusUpdateManager {
    * Adds an update to its task's stream, and sends it if it is the head. Returns false for a
    * duplicate (same uuid), which changes nothing.
    */
-  update(frameworkId: string, status: v1.TaskStatus): boolean {
+  update(frameworkId: string, status: v1.TaskStatus, durable = true): boolean {
     const stream = this.#stream(frameworkId, status.task_id.value);
     if (status.uuid !== undefined) {
       if (stream.seen.has(status.uuid)) return false;
       stream.seen.add(status.uuid);
+      if (!durable) stream.writing.add(status.uuid);
     }
     stream.pending.push(status);
     stream.latestState = status.state;
     if (stream.pending.length === 1) this.#sendHead(stream, true);
     return true;
+  }
+
+  /** The checkpoint of update `uuid` is written: it may be sent now (at once if it is the head). */
+  durable(frameworkId: string, taskId: string, uuid: string): void {
+    const stream = this.#streams.get(StatusUpdateManager.key(frameworkId, taskId));
+    if (!stream || !stream.writing.delete(uuid)) return;
+    if (stream.pending[0]?.uuid === uuid) this.#sendHead(stream, true);
   }
 
   /**
@@ -134,7 +146,9 @@ export class StatusUpdateManager {
     const key = StatusUpdateManager.key(frameworkId, taskId);
     let stream = this.#streams.get(key);
     if (!stream) {
-      stream = { frameworkId, taskId, pending: [], seen: new Set(), latestState: undefined, timer: undefined, backoffMs: this.#options.retryMinMs };
+      stream = {
+        frameworkId, taskId, pending: [], seen: new Set(), writing: new Set(), latestState: undefined, timer: undefined, backoffMs: this.#options.retryMinMs,
+      };
       this.#streams.set(key, stream);
     }
     return stream;
@@ -142,7 +156,7 @@ export class StatusUpdateManager {
 
   #sendHead(stream: Stream, first: boolean): void {
     const head = stream.pending[0];
-    if (!head) return;
+    if (!head || (head.uuid !== undefined && stream.writing.has(head.uuid))) return;
     this.#options.send(stream.frameworkId, head, stream.latestState ?? head.state);
     if (!first) stream.backoffMs = Math.min(stream.backoffMs * 2, this.#options.retryMaxMs);
     this.#clearTimer(stream);

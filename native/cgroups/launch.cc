@@ -21,6 +21,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <system_error>
+#include <unordered_set>
 #include <utility>
 
 #include "cgroups/containerizer_cli.h"
@@ -167,6 +168,8 @@ constexpr FlagSpec kLaunchFlags[] = {
      [](LaunchOptions& o, std::string_view v) { o.hostname = std::string(v); }},
     {"user", FlagKind::kText, false,
      [](LaunchOptions& o, std::string_view v) { o.user = std::string(v); }},
+    {"environment", FlagKind::kPath, false,
+     [](LaunchOptions& o, std::string_view v) { o.environmentFile = std::string(v); }},
     {"rootfs", FlagKind::kPath, false,
      [](LaunchOptions& o, std::string_view v) { o.rootfs = std::string(v); }},
     {"sandbox_mount", FlagKind::kPath, false,
@@ -397,6 +400,8 @@ pid_t cloneTask(int namespaces, int cgroup2Fd, bool& intoCgroup2) {
 struct TaskPlan {
   const LaunchOptions& options;
   const std::optional<TaskUser>& user;
+  // NAME=VALUE entries: exactly the environment the task execs with (taskEnvironment()).
+  const std::vector<std::string>& environment;
   // The launcher's signal mask before it blocked the signals it supervises with.
   sigset_t originalMask;
   // Read end of the "go" pipe and write end of the close-on-exec error pipe.
@@ -408,6 +413,73 @@ struct TaskPlan {
   // One write of a short message: a pipe write of at most PIPE_BUF bytes is never split.
   writeAll(errorFd, message.substr(0, PIPE_BUF));
   ::_exit(127);
+}
+
+// What a file type is called in a launch error.
+const char* fileTypeName(mode_t mode) {
+  if (S_ISFIFO(mode)) return "a FIFO";
+  if (S_ISCHR(mode)) return "a character device";
+  if (S_ISBLK(mode)) return "a block device";
+  if (S_ISSOCK(mode)) return "a socket";
+  if (S_ISDIR(mode)) return "a directory";
+  if (S_ISLNK(mode)) return "a symbolic link";
+  return "not a regular file";
+}
+
+Error notRegularFile(const std::string& path, mode_t mode) {
+  return Error::plain("open(\"" + path + "\"): Not a regular file (" + fileTypeName(mode) + ")",
+                      path);
+}
+
+// Opens <sandbox>/<name> for appending, as the task's stdout or stderr. The caller is still root
+// and the sandbox is the framework's (a fetched archive may plant anything in it), so:
+// - the name is resolved relative to `sandboxFd`, an O_DIRECTORY|O_NOFOLLOW descriptor of the
+//   sandbox, with O_NOFOLLOW: a symlink fails with ELOOP instead of reaching /etc;
+// - a FIFO, device or socket is refused before it is opened (opening a device can have effects,
+//   and a FIFO without a reader would block), and O_NONBLOCK covers one swapped in meanwhile;
+// - after open, fstat() decides: only a regular file with a single link is accepted (a hard link
+//   could make the task append to a file of root's elsewhere on the same filesystem).
+// A file created here (O_EXCL tells) is given to `user`, like Mesos's sandbox files.
+Try<int> openOutput(int sandboxFd, const std::string& sandbox, const char* name,
+                    const std::optional<TaskUser>& user) {
+  const std::string path = sandbox + "/" + name;
+  struct stat status;
+  if (::fstatat(sandboxFd, name, &status, AT_SYMLINK_NOFOLLOW) == 0 &&
+      (S_ISFIFO(status.st_mode) || S_ISCHR(status.st_mode) || S_ISBLK(status.st_mode) ||
+       S_ISSOCK(status.st_mode))) {
+    return notRegularFile(path, status.st_mode);
+  }
+  constexpr int kFlags = O_WRONLY | O_APPEND | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW | O_NONBLOCK;
+  bool created = false;
+  int fd = -1;
+  // Create it, or else open what exists; retried in case it disappears between the two.
+  for (int attempt = 0;; ++attempt) {
+    fd = ::openat(sandboxFd, name, kFlags | O_CREAT | O_EXCL, 0644);
+    if (fd >= 0) {
+      created = true;
+      break;
+    }
+    if (errno != EEXIST) return Error::fromErrno("open", path, errno);
+    fd = ::openat(sandboxFd, name, kFlags);
+    if (fd >= 0) break;
+    if (errno != ENOENT || attempt == 3) return Error::fromErrno("open", path, errno);
+  }
+  UniqueFd owned(fd);
+  if (::fstat(fd, &status) != 0) return Error::fromErrno("fstat", path, errno);
+  if (!S_ISREG(status.st_mode)) return notRegularFile(path, status.st_mode);
+  if (status.st_nlink > 1) {
+    return Error::plain("open(\"" + path + "\"): Refusing a file with " +
+                            std::to_string(status.st_nlink) + " hard links",
+                        path);
+  }
+  const int flags = ::fcntl(fd, F_GETFL);
+  if (flags < 0 || ::fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0) {
+    return Error::fromErrno("fcntl", path, errno);
+  }
+  if (created && user && ::fchown(fd, user->uid, user->gid) != 0) {
+    return Error::fromErrno("fchown", path, errno);
+  }
+  return owned.release();
 }
 
 // Puts an open descriptor on `target` (0, 1 or 2), without close-on-exec. `fd` is never 0, 1 or
@@ -445,15 +517,18 @@ bool moveOnto(int fd, int target) {
     if (::setsid() < 0) fail("Failed to start a session", syscallError("setsid", errno));
 
     // Opened before any mount changes, while the host paths are valid, and placed on 0, 1, 2 below.
-    const std::string stdoutPath = options.sandbox + "/stdout";
-    const std::string stderrPath = options.sandbox + "/stderr";
     const int stdinFd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
     if (stdinFd < 0) fail("Failed to open stdin", Error::fromErrno("open", "/dev/null", errno));
-    constexpr int kOutputFlags = O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY;
-    const int stdoutFd = ::open(stdoutPath.c_str(), kOutputFlags, 0644);
-    if (stdoutFd < 0) fail("Failed to open stdout", Error::fromErrno("open", stdoutPath, errno));
-    const int stderrFd = ::open(stderrPath.c_str(), kOutputFlags, 0644);
-    if (stderrFd < 0) fail("Failed to open stderr", Error::fromErrno("open", stderrPath, errno));
+    const int sandboxFd =
+        ::open(options.sandbox.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (sandboxFd < 0) {
+      fail("Failed to open the sandbox", Error::fromErrno("open", options.sandbox, errno));
+    }
+    const Try<int> stdoutFd = openOutput(sandboxFd, options.sandbox, "stdout", plan.user);
+    if (stdoutFd.isError()) fail("Failed to open stdout", stdoutFd.error());
+    const Try<int> stderrFd = openOutput(sandboxFd, options.sandbox, "stderr", plan.user);
+    if (stderrFd.isError()) fail("Failed to open stderr", stderrFd.error());
+    ::close(sandboxFd);
 
     if ((options.namespaces & CLONE_NEWNS) != 0) {
       if (std::optional<Error> error = makeMountsPrivate()) {
@@ -481,7 +556,7 @@ bool moveOnto(int fd, int target) {
       }
     }
 
-    if (!moveOnto(stdinFd, 0) || !moveOnto(stdoutFd, 1) || !moveOnto(stderrFd, 2)) {
+    if (!moveOnto(stdinFd, 0) || !moveOnto(stdoutFd.get(), 1) || !moveOnto(stderrFd.get(), 2)) {
       fail("Failed to set up stdio", syscallError("dup2", errno));
     }
     const std::string workingDirectory = options.rootfs ? options.sandboxMount : options.sandbox;
@@ -501,9 +576,6 @@ bool moveOnto(int fd, int target) {
       if (::setuid(user.uid) != 0) {
         fail("Failed to switch to user '" + user.name + "'", syscallError("setuid", errno));
       }
-      ::setenv("HOME", user.home.c_str(), 1);
-      ::setenv("USER", user.name.c_str(), 1);
-      ::setenv("LOGNAME", user.name.c_str(), 1);
     }
 
     // Undo what the launcher did to itself, since dispositions "ignore" and the mask survive exec.
@@ -524,7 +596,14 @@ bool moveOnto(int fd, int target) {
     for (std::string& argument : arguments) argv.push_back(argument.data());
     argv.push_back(nullptr);
     const char* program = options.shell ? "/bin/sh" : argv.front();
-    // execvp searches the PATH of the task's environment, which is the launcher's.
+    // The task's environment replaces the launcher's copy in this process: execvp() both passes
+    // `environ` to the program and searches getenv("PATH"), so the search uses the task's PATH
+    // (glibc's execvpe() would search the launcher's).
+    std::vector<std::string> variables = plan.environment;
+    std::vector<char*> envp;
+    for (std::string& variable : variables) envp.push_back(variable.data());
+    envp.push_back(nullptr);
+    ::environ = envp.data();
     ::execvp(program, argv.data());
     const int errnum = errno;
     failTask(errorFd, "Failed to execute '" + std::string(program) + "': " + errnoText(errnum));
@@ -738,6 +817,52 @@ Try<LaunchOptions> parseLaunchFlags(std::span<const std::string_view> args) {
   return options;
 }
 
+Try<std::vector<std::string>> parseEnvironment(std::string_view content) {
+  std::vector<std::string> entries;
+  // Views into `content`, which outlives the set.
+  std::unordered_set<std::string_view> names;
+  // The messages never quote the file's bytes: they end up in a one-line log and in JSON.
+  for (std::size_t number = 1; !content.empty(); ++number) {
+    const std::string entry = "entry " + std::to_string(number);
+    const std::size_t end = content.find('\0');
+    if (end == std::string_view::npos) {
+      return Error::plain(entry + " is not terminated by a NUL byte");
+    }
+    const std::string_view variable = content.substr(0, end);
+    content.remove_prefix(end + 1);
+    if (variable.empty()) return Error::plain(entry + " is empty");
+    const std::size_t equals = variable.find('=');
+    if (equals == std::string_view::npos) {
+      return Error::plain(entry + " has no '=' (expected NAME=VALUE)");
+    }
+    if (equals == 0) return Error::plain(entry + " has an empty name");
+    if (!names.insert(variable.substr(0, equals)).second) {
+      return Error::plain(entry + " sets a variable an earlier entry sets");
+    }
+    entries.emplace_back(variable);
+  }
+  return entries;
+}
+
+std::vector<std::string> taskEnvironment(std::vector<std::string> entries,
+                                         const std::optional<UserVariables>& user) {
+  auto sets = [](const std::string& entry, std::string_view name) {
+    return entry.size() > name.size() && entry.starts_with(name) && entry[name.size()] == '=';
+  };
+  bool hasPath = false;
+  for (const std::string& entry : entries) hasPath = hasPath || sets(entry, "PATH");
+  if (!hasPath) entries.push_back("PATH=" + std::string(kDefaultTaskPath));
+  if (user) {
+    std::erase_if(entries, [&](const std::string& entry) {
+      return sets(entry, "HOME") || sets(entry, "USER") || sets(entry, "LOGNAME");
+    });
+    entries.push_back("HOME=" + user->home);
+    entries.push_back("USER=" + user->name);
+    entries.push_back("LOGNAME=" + user->name);
+  }
+  return entries;
+}
+
 std::string terminationMessage(const Termination& termination) {
   if (termination.launchError) return *termination.launchError;
   if (termination.oom) return "Memory limit exceeded";
@@ -790,6 +915,25 @@ int launch(const LaunchOptions& options, std::ostream& out, std::ostream& err) {
     if (resolved.isError()) return failLaunch(options, out, err, resolved.error().message);
     user = std::move(resolved).get();
   }
+  // Read here, by the launcher, and never put into its own environment: only the task's exec
+  // gets it.
+  std::vector<std::string> entries;
+  if (options.environmentFile) {
+    const Try<std::string> content = readFile(*options.environmentFile);
+    if (content.isError()) {
+      return failLaunch(options, out, err, "--environment: " + content.error().message);
+    }
+    Try<std::vector<std::string>> parsed = parseEnvironment(content.get());
+    if (parsed.isError()) {
+      return failLaunch(options, out, err,
+                        "--environment: malformed file \"" + *options.environmentFile +
+                            "\": " + parsed.error().message);
+    }
+    entries = std::move(parsed).get();
+  }
+  const std::vector<std::string> environment = taskEnvironment(
+      std::move(entries),
+      user ? std::optional<UserVariables>(UserVariables{user->home, user->name}) : std::nullopt);
   std::optional<OomWatch> oom;
   if (options.memoryCgroup) {
     Try<OomWatch> watch = OomWatch::open(*options.memoryCgroup);
@@ -851,7 +995,7 @@ int launch(const LaunchOptions& options, std::ostream& out, std::ostream& err) {
   if (pid == 0) {
     goWrite.reset();
     errorRead.reset();
-    runTask(TaskPlan{options, user, originalMask, goRead.get(), errorWrite.get()});
+    runTask(TaskPlan{options, user, environment, originalMask, goRead.get(), errorWrite.get()});
   }
   goRead.reset();
   errorWrite.reset();

@@ -10,6 +10,7 @@
 #include <pwd.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -37,13 +38,17 @@
 
 using mesos::cgroups::kExitFailure;
 using mesos::cgroups::kExitSuccess;
+using mesos::cgroups::kDefaultTaskPath;
 using mesos::cgroups::kExitUsage;
 using mesos::cgroups::LaunchOptions;
+using mesos::cgroups::parseEnvironment;
 using mesos::cgroups::parseLaunchFlags;
 using mesos::cgroups::runContainerizer;
 using mesos::cgroups::Termination;
 using mesos::cgroups::terminationJson;
 using mesos::cgroups::terminationMessage;
+using mesos::cgroups::taskEnvironment;
+using mesos::cgroups::UserVariables;
 using mesos::Try;
 using mesos::test::TempDir;
 
@@ -95,7 +100,31 @@ struct Dirs {
   std::string pids() const { return readOr(run + "/pids"); }
   std::string taskStdout() const { return readOr(sandbox + "/stdout"); }
   std::string taskStderr() const { return readOr(sandbox + "/stderr"); }
+  // Writes an --environment file of `entries` (each NUL-terminated) and returns the flag.
+  std::string environment(const std::vector<std::string>& entries) const {
+    std::string content;
+    for (const std::string& entry : entries) content += entry + '\0';
+    return "--environment=" + temp.write("environment", content);
+  }
 };
+
+// The entries of `env -0` output (or an --environment file), sorted.
+std::vector<std::string> environmentEntries(const std::string& text) {
+  std::vector<std::string> entries;
+  for (std::size_t start = 0; start < text.size();) {
+    std::size_t end = text.find('\0', start);
+    if (end == std::string::npos) end = text.size();
+    entries.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  std::sort(entries.begin(), entries.end());
+  return entries;
+}
+
+std::vector<std::string> sorted(std::vector<std::string> entries) {
+  std::sort(entries.begin(), entries.end());
+  return entries;
+}
 
 std::vector<std::string> concat(std::vector<std::string> a, const std::vector<std::string>& b) {
   a.insert(a.end(), b.begin(), b.end());
@@ -106,7 +135,7 @@ std::vector<std::string> concat(std::vector<std::string> a, const std::vector<st
 // stderr are pipes, as the agent runs the binary. Always reaped; on a timeout, or when the test
 // ends early, the launcher and its task are killed.
 struct LauncherOptions {
-  // Set in the launcher's environment, which is the task's.
+  // Set in the launcher's own environment, which never reaches the task (--environment does).
   std::vector<std::pair<std::string, std::string>> env;
   // Close the read end of the stdout pipe before the launcher starts: the agent is gone.
   bool stdoutClosed = false;
@@ -335,7 +364,8 @@ TEST(parse_accepts_the_minimal_command_line) {
 
 TEST(parse_reads_every_flag) {
   const auto options = parse({"--run_dir=/r", "--sandbox=/s", "--shell", "--namespaces=uts,pid",
-                              "--hostname=box", "--user=nobody", "--rootfs=/img",
+                              "--hostname=box", "--user=nobody", "--environment=/r/env",
+                              "--rootfs=/img",
                               "--sandbox_mount=/sandbox", "--cgroup=/cg/cpu/x",
                               "--cgroup=/cg/mem/x",
                               "--cgroup2=/cg/unified/x", "--memory_cgroup=/cg/mem/x", "--",
@@ -346,6 +376,7 @@ TEST(parse_reads_every_flag) {
   CHECK_EQ(o.namespaces, CLONE_NEWUTS | CLONE_NEWPID | CLONE_NEWNS);
   CHECK_EQ(o.hostname.value_or(""), "box");
   CHECK_EQ(o.user.value_or(""), "nobody");
+  CHECK_EQ(o.environmentFile.value_or(""), "/r/env");
   CHECK_EQ(o.rootfs.value_or(""), "/img");
   CHECK_EQ(o.sandboxMount, "/sandbox");
   CHECK(o.cgroups == std::vector<std::string>({"/cg/cpu/x", "/cg/mem/x"}));
@@ -357,6 +388,7 @@ TEST(parse_reads_every_flag) {
   const auto none = parse({"--run_dir=/r", "--sandbox=/s", "--namespaces=", "--", "true"});
   REQUIRE_OK(none);
   CHECK_EQ(none.get().namespaces, 0);
+  CHECK(!none.get().environmentFile);
 }
 
 TEST(parse_rejects_incomplete_or_inconsistent_command_lines) {
@@ -394,6 +426,13 @@ TEST(parse_rejects_incomplete_or_inconsistent_command_lines) {
            "--sandbox_mount requires --rootfs");
   CHECK_EQ(parseError({"--run_dir=/r", "--sandbox=/s", "--cgroup=cpu/x", "--", "true"}),
            "--cgroup must be an absolute path, got 'cpu/x'");
+  CHECK_EQ(parseError({"--run_dir=/r", "--sandbox=/s", "--environment=env", "--", "true"}),
+           "--environment must be an absolute path, got 'env'");
+  CHECK_EQ(parseError({"--run_dir=/r", "--sandbox=/s", "--environment=", "--", "true"}),
+           "--environment needs a value (--environment=...)");
+  CHECK_EQ(parseError({"--run_dir=/r", "--sandbox=/s", "--environment=/a", "--environment=/b", "--",
+                       "true"}),
+           "--environment given more than once");
 }
 
 TEST(usage_errors_exit_2_with_one_line_and_start_nothing) {
@@ -415,7 +454,8 @@ TEST(help_documents_the_launch_contract) {
   const std::vector<std::string_view> args = {"help"};
   CHECK_EQ(runContainerizer(args, out, err), kExitSuccess);
   for (const char* flag : {"--run_dir=DIR", "--sandbox=DIR", "--shell", "--namespaces=LIST",
-                           "--hostname=NAME", "--user=NAME", "--rootfs=DIR", "--sandbox_mount=PATH",
+                           "--hostname=NAME", "--user=NAME", "--environment=FILE",
+                           "--rootfs=DIR", "--sandbox_mount=PATH",
                            "--cgroup=DIR", "--cgroup2=DIR", "--memory_cgroup=DIR",
                            "{\"pid\":<task pid>,\"launcher_pid\":<pid>}", "{\"error\":",
                            "<run_dir>/termination"}) {
@@ -458,6 +498,53 @@ TEST(termination_json_reports_launch_errors_with_or_without_a_process) {
 }
 
 // -----------------------------------------------------------------------------------------------
+// The environment file.
+
+TEST(parse_environment_reads_nul_terminated_entries_verbatim) {
+  using namespace std::string_literals;
+  const auto entries = parseEnvironment("A=1\0SPACES=a b  c\0LINES=x\ny\n\0EQ==a=b=\0EMPTY=\0"s);
+  REQUIRE_OK(entries);
+  CHECK(entries.get() == std::vector<std::string>(
+                             {"A=1", "SPACES=a b  c", "LINES=x\ny\n", "EQ==a=b=", "EMPTY="}));
+  const auto none = parseEnvironment("");
+  REQUIRE_OK(none);
+  CHECK(none.get().empty());
+  // Names are whatever precedes the first '=': the launcher does not judge their characters.
+  const auto odd = parseEnvironment("LD_PRELOAD=/x.so\0lower.case-name=v\0"s);
+  REQUIRE_OK(odd);
+  CHECK_EQ(odd.get().size(), 2u);
+}
+
+TEST(parse_environment_rejects_malformed_files) {
+  using namespace std::string_literals;
+  auto error = [](std::string_view content) {
+    const auto entries = parseEnvironment(content);
+    return entries.isError() ? entries.error().message : std::string("(parsed)");
+  };
+  CHECK_EQ(error("A=1"), "entry 1 is not terminated by a NUL byte");
+  CHECK_EQ(error("A=1\0B=2"s), "entry 2 is not terminated by a NUL byte");
+  CHECK_EQ(error("A=1\nB=2\n"), "entry 1 is not terminated by a NUL byte");
+  CHECK_EQ(error("A=1\0\0"s), "entry 2 is empty");
+  CHECK_EQ(error("\0"s), "entry 1 is empty");
+  CHECK_EQ(error("A=1\0NOVALUE\0"s), "entry 2 has no '=' (expected NAME=VALUE)");
+  CHECK_EQ(error("=value\0"s), "entry 1 has an empty name");
+  CHECK_EQ(error("A=1\0B=2\0A=3\0"s), "entry 3 sets a variable an earlier entry sets");
+}
+
+TEST(the_task_environment_gets_a_default_path_and_the_users_variables) {
+  const std::string path = "PATH=" + std::string(kDefaultTaskPath);
+  CHECK(taskEnvironment({}, std::nullopt) == std::vector<std::string>({path}));
+  CHECK(taskEnvironment({"A=1", "PATH=/opt/bin"}, std::nullopt) ==
+        std::vector<std::string>({"A=1", "PATH=/opt/bin"}));
+  // An empty PATH is the task's choice, not a missing one.
+  CHECK(taskEnvironment({"PATH="}, std::nullopt) == std::vector<std::string>({"PATH="}));
+  CHECK(taskEnvironment({"HOME=/root", "PATHX=1", "USER=root", "LOGNAME=root", "HOMER=x"},
+                        UserVariables{"/home/u", "u"}) ==
+        std::vector<std::string>(
+            {"PATHX=1", "HOMER=x", path, "HOME=/home/u", "USER=u", "LOGNAME=u"}));
+}
+
+// -----------------------------------------------------------------------------------------------
 // The launcher as a process, without root.
 
 TEST(a_task_runs_in_its_sandbox_and_its_exit_code_is_recorded) {
@@ -493,10 +580,9 @@ TEST(stdout_and_stderr_files_are_appended_to) {
 TEST(the_environment_and_argv_reach_the_task_unchanged) {
   const Dirs dirs;
   Launcher launcher(
-      concat(dirs.flags(), {"--", "/bin/sh", "-c",
-                            "printf '[%s]' \"$MESOS_TEST_VALUE\" \"$0\" \"$1\"",
-                            "zero", "a b"}),
-      {.env = {{"MESOS_TEST_VALUE", "hello world"}}, .stdoutClosed = false});
+      concat(dirs.flags(), {dirs.environment({"MESOS_TEST_VALUE=hello world"}), "--", "/bin/sh",
+                            "-c", "printf '[%s]' \"$MESOS_TEST_VALUE\" \"$0\" \"$1\"", "zero",
+                            "a b"}));
   CHECK_EQ(launcher.finish(), kExitSuccess);
   CHECK_EQ(dirs.taskStdout(), "[hello world][zero][a b]");
 }
@@ -568,6 +654,168 @@ TEST(task_side_failures_quote_the_syscall_and_path) {
   CHECK_EQ(launcher.err(), "mesos-containerizer: launch: " + message + "\n");
   CHECK_CONTAINS(dirs.termination(), "\"exit_code\":127");
   CHECK_CONTAINS(dirs.termination(), "\"launch_error\":" + mesos::cgroups::jsonString(message));
+}
+
+TEST(the_environment_file_reaches_the_task_exactly) {
+  const Dirs dirs;
+  const std::vector<std::string> entries = {"SPACES=a b  c ", "LINES=one\ntwo\n", "EQUALS==a=b=",
+                                            "EMPTY=", "PATH=/usr/bin:/bin"};
+  // The launcher's own environment is not the task's, whatever it holds.
+  Launcher launcher(concat(dirs.flags(), {dirs.environment(entries), "--", "env", "-0"}),
+                    {.env = {{"MESOS_TEST_LAUNCHER_ONLY", "1"}}, .stdoutClosed = false});
+  CHECK_EQ(launcher.finish(), kExitSuccess);
+  CHECK(environmentEntries(dirs.taskStdout()) == sorted(entries));
+  CHECK_EQ(launcher.err(), "");
+}
+
+TEST(without_an_environment_file_the_task_gets_only_the_default_path) {
+  const Dirs dirs;
+  Launcher launcher(concat(dirs.flags(), {"--", "env", "-0"}),
+                    {.env = {{"MESOS_TEST_LAUNCHER_ONLY", "1"}, {"PATH", "/usr/bin:/bin"}},
+                     .stdoutClosed = false});
+  CHECK_EQ(launcher.finish(), kExitSuccess);
+  CHECK_EQ(dirs.taskStdout(), "PATH=" + std::string(kDefaultTaskPath) + '\0');
+}
+
+TEST(the_shell_gets_the_environment_file_too) {
+  const Dirs dirs;
+  Launcher launcher(concat(dirs.flags(), {dirs.environment({"MESOS_TEST_VALUE=a=b c"}), "--shell",
+                                          "--", "printf '[%s]' \"$MESOS_TEST_VALUE\""}));
+  CHECK_EQ(launcher.finish(), kExitSuccess);
+  CHECK_EQ(dirs.taskStdout(), "[a=b c]");
+}
+
+TEST(ld_preload_in_the_environment_file_reaches_only_the_task) {
+  const Dirs dirs;
+  // A library that does not exist: every process the dynamic loader honours it for prints an
+  // "ld.so: object ... cannot be preloaded" error on its stderr.
+  const std::string preload = dirs.temp.path() + "/mesos-no-such-preload.so";
+  Launcher launcher(concat(dirs.flags(), {dirs.environment({"LD_PRELOAD=" + preload}), "--shell",
+                                          "--", "echo \"$LD_PRELOAD\"; exec sleep 30"}));
+  REQUIRE_NE(launcher.firstLine(), "");
+  // The launcher's environment, as the kernel has it, and as any program it ran would get it.
+  const std::string own = readOr("/proc/" + std::to_string(launcher.pid()) + "/environ");
+  CHECK(own.find("LD_PRELOAD") == std::string::npos);
+  CHECK(waitUntil([&] { return dirs.taskStdout() == preload + "\n"; }, std::chrono::seconds(5)));
+  ::kill(launcher.pid(), SIGTERM);
+  CHECK_EQ(launcher.finish(), kExitSuccess);
+  CHECK_EQ(dirs.taskStdout(), preload + "\n");
+  CHECK(launcher.err().find("ld.so") == std::string::npos);
+  CHECK_EQ(launcher.err(), "");
+  // The task's own processes did get it: the loader complained on the task's stderr.
+  CHECK_CONTAINS(dirs.taskStderr(), "LD_PRELOAD");
+}
+
+TEST(the_program_is_searched_in_the_tasks_path_not_the_launchers) {
+  const Dirs dirs;
+  const std::string bin = dirs.temp.path() + "/bin";
+  std::filesystem::create_directory(bin);
+  const std::string program = bin + "/mesos-test-program";
+  std::ofstream(program) << "#!/bin/sh\necho found in the task PATH\n";
+  std::filesystem::permissions(program, std::filesystem::perms::owner_all);
+  {
+    Launcher launcher(concat(dirs.flags(), {dirs.environment({"PATH=/nonexistent:" + bin}), "--",
+                                            "mesos-test-program"}),
+                      {.env = {{"PATH", "/usr/bin:/bin"}}, .stdoutClosed = false});
+    CHECK_EQ(launcher.finish(), kExitSuccess);
+    CHECK_EQ(dirs.taskStdout(), "found in the task PATH\n");
+  }
+  {
+    // Only the launcher's PATH has it: not found.
+    Launcher launcher(concat(dirs.flags(), {dirs.environment({"PATH=/usr/bin:/bin"}), "--",
+                                            "mesos-test-program"}),
+                      {.env = {{"PATH", bin}}, .stdoutClosed = false});
+    CHECK_EQ(launcher.finish(), kExitFailure);
+    CHECK_EQ(launcher.err(), "mesos-containerizer: launch: Failed to execute 'mesos-test-program': "
+                             "No such file or directory\n");
+  }
+}
+
+TEST(a_malformed_or_missing_environment_file_is_a_launch_error) {
+  const Dirs dirs;
+  {
+    const std::string file = dirs.temp.write("environment", std::string("A=1\0B", 5));
+    Launcher launcher(concat(dirs.flags(), {"--environment=" + file, "--", "true"}));
+    CHECK_EQ(launcher.finish(), kExitFailure);
+    const std::string message = "--environment: malformed file \"" + file +
+                                "\": entry 2 is not terminated by a NUL byte";
+    CHECK_EQ(launcher.out(), "{\"error\":" + mesos::cgroups::jsonString(message) + "}\n");
+    CHECK_EQ(launcher.err(), "mesos-containerizer: launch: " + message + "\n");
+    // Before any process existed: no status.
+    CHECK_EQ(dirs.termination(), "{\"oom\":false,\"launch_error\":" +
+                                     mesos::cgroups::jsonString(message) + ",\"message\":" +
+                                     mesos::cgroups::jsonString(message) + "}\n");
+    CHECK(!std::filesystem::exists(dirs.sandbox + "/stdout"));
+  }
+  {
+    const std::string missing = dirs.temp.path() + "/no-such-environment";
+    Launcher launcher(concat(dirs.flags(), {"--environment=" + missing, "--", "true"}));
+    CHECK_EQ(launcher.finish(), kExitFailure);
+    CHECK_CONTAINS(launcher.err(), "--environment: open(\"" + missing +
+                                       "\"): No such file or directory\n");
+  }
+}
+
+TEST(a_symlinked_stdout_or_stderr_is_refused_and_its_target_untouched) {
+  // The planted link points at an existing file (which must not be appended to) or nowhere
+  // (where nothing must be created), as stdout or as stderr.
+  for (const std::string name : {"stdout", "stderr"}) {
+    for (const bool dangling : {false, true}) {
+      const Dirs dirs;
+      const std::string target =
+          dangling ? dirs.temp.path() + "/created-through-a-link" : dirs.temp.write("target", "x\n");
+      const std::string link = dirs.sandbox + "/" + name;
+      std::filesystem::create_symlink(target, link);
+      Launcher launcher(concat(dirs.flags(), {"--shell", "--", "echo hi; echo hi >&2"}));
+      CHECK_EQ(launcher.finish(), kExitFailure);
+      const std::string message =
+          "Failed to open " + name + ": open(\"" + link + "\"): Too many levels of symbolic links";
+      CHECK_EQ(launcher.out(), "{\"error\":" + mesos::cgroups::jsonString(message) + "}\n");
+      CHECK_EQ(launcher.err(), "mesos-containerizer: launch: " + message + "\n");
+      CHECK_CONTAINS(dirs.termination(), "\"exit_code\":127");
+      CHECK_CONTAINS(dirs.termination(), "\"launch_error\":" + mesos::cgroups::jsonString(message));
+      if (dangling) {
+        CHECK(!std::filesystem::exists(target));
+      } else {
+        CHECK_EQ(readOr(target), "x\n");
+      }
+      CHECK(std::filesystem::is_symlink(link));
+    }
+  }
+}
+
+TEST(a_fifo_as_stdout_is_refused_without_blocking) {
+  const Dirs dirs;
+  const std::string fifo = dirs.sandbox + "/stdout";
+  REQUIRE(::mkfifo(fifo.c_str(), 0644) == 0);
+  Launcher launcher(concat(dirs.flags(), {"--", "echo", "hi"}));
+  CHECK_EQ(launcher.finish(std::chrono::seconds(5)), kExitFailure);
+  const std::string message =
+      "Failed to open stdout: open(\"" + fifo + "\"): Not a regular file (a FIFO)";
+  CHECK_EQ(launcher.err(), "mesos-containerizer: launch: " + message + "\n");
+  CHECK_CONTAINS(dirs.termination(), "\"exit_code\":127");
+}
+
+TEST(a_hard_linked_stdout_is_refused_and_its_other_name_untouched) {
+  const Dirs dirs;
+  const std::string target = dirs.temp.write("target", "precious\n");
+  const std::string linked = dirs.sandbox + "/stdout";
+  REQUIRE(::link(target.c_str(), linked.c_str()) == 0);
+  Launcher launcher(concat(dirs.flags(), {"--", "echo", "hi"}));
+  CHECK_EQ(launcher.finish(), kExitFailure);
+  CHECK_EQ(launcher.err(), "mesos-containerizer: launch: Failed to open stdout: open(\"" + linked +
+                               "\"): Refusing a file with 2 hard links\n");
+  CHECK_EQ(readOr(target), "precious\n");
+}
+
+TEST(a_symlinked_sandbox_is_refused) {
+  const Dirs dirs;
+  const std::string link = dirs.temp.path() + "/sandbox-link";
+  std::filesystem::create_symlink(dirs.sandbox, link);
+  Launcher launcher({"--run_dir=" + dirs.run, "--sandbox=" + link, "--", "echo", "hi"});
+  CHECK_EQ(launcher.finish(), kExitFailure);
+  CHECK_CONTAINS(launcher.err(), "Failed to open the sandbox: open(\"" + link + "\"): ");
+  CHECK(!std::filesystem::exists(dirs.sandbox + "/stdout"));
 }
 
 TEST(missing_directories_fail_before_anything_starts) {
@@ -763,11 +1011,53 @@ TEST(a_task_runs_as_the_requested_user) {
   const Dirs dirs;
   // stdout and stderr are opened, and the sandbox entered, before the user switch, so the sandbox
   // need not belong to the user. HOME, USER and LOGNAME are replaced, not inherited.
-  Launcher launcher(concat(dirs.flags(), {"--user=nobody", "--shell", "--",
-                                          "echo $(id -u) $(id -g) $HOME $USER $LOGNAME"}),
-                    {.env = {{"HOME", "/root"}, {"USER", "root"}}, .stdoutClosed = false});
+  Launcher launcher(concat(dirs.flags(), {"--user=nobody",
+                                          dirs.environment({"HOME=/root", "USER=root", "X=1"}),
+                                          "--shell", "--",
+                                          "echo $(id -u) $(id -g) $HOME $USER $LOGNAME"}));
   CHECK_EQ(launcher.finish(), kExitSuccess);
   CHECK_EQ(dirs.taskStdout(), expected);
+  // The files the launcher created for the task are the user's, like Mesos's sandbox files.
+  for (const char* name : {"/stdout", "/stderr"}) {
+    struct stat status;
+    REQUIRE(::stat((dirs.sandbox + name).c_str(), &status) == 0);
+    CHECK_EQ(status.st_uid, nobody->pw_uid);
+    CHECK_EQ(status.st_gid, nobody->pw_gid);
+  }
+}
+
+TEST(existing_output_files_keep_their_owner_under_a_user_switch) {
+  if (!isRoot()) return skip("existing_output_files_keep_their_owner_under_a_user_switch", "needs root");
+  const struct passwd* nobody = ::getpwnam("nobody");
+  if (nobody == nullptr) {
+    return skip("existing_output_files_keep_their_owner_under_a_user_switch", "no user 'nobody'");
+  }
+  const Dirs dirs;
+  const std::string existing = dirs.sandbox + "/stderr";
+  std::ofstream(existing) << "before\n";
+  struct stat before;
+  REQUIRE(::stat(existing.c_str(), &before) == 0);
+  Launcher launcher(concat(dirs.flags(), {"--user=nobody", "--shell", "--", "echo after >&2"}));
+  CHECK_EQ(launcher.finish(), kExitSuccess);
+  struct stat after;
+  REQUIRE(::stat(existing.c_str(), &after) == 0);
+  CHECK_EQ(after.st_uid, before.st_uid);
+  CHECK_EQ(dirs.taskStderr(), "before\nafter\n");
+  struct stat created;
+  REQUIRE(::stat((dirs.sandbox + "/stdout").c_str(), &created) == 0);
+  CHECK_EQ(created.st_uid, nobody->pw_uid);
+}
+
+TEST(a_device_as_stdout_is_refused_without_being_opened) {
+  if (!isRoot()) return skip("a_device_as_stdout_is_refused_without_being_opened", "needs root");
+  const Dirs dirs;
+  const std::string device = dirs.sandbox + "/stdout";
+  // /dev/null's numbers: harmless even if it were opened.
+  REQUIRE(::mknod(device.c_str(), S_IFCHR | 0666, makedev(1, 3)) == 0);
+  Launcher launcher(concat(dirs.flags(), {"--", "echo", "hi"}));
+  CHECK_EQ(launcher.finish(), kExitFailure);
+  CHECK_EQ(launcher.err(), "mesos-containerizer: launch: Failed to open stdout: open(\"" + device +
+                               "\"): Not a regular file (a character device)\n");
 }
 
 // Copies /bin/sh and the shared libraries it needs into `root`, a minimal image.

@@ -95,7 +95,9 @@ function sweepRuntimeDir(runtimeDir: string): void {
   for (const id of readdirSync(containers)) {
     try {
       const pids = JSON.parse(readFileSync(join(containers, id, 'pids'), 'utf8')) as { pid: number };
-      process.kill(-pids.pid, 'SIGKILL');
+      // Only if that pid is still the container's task (pids are reused): its environment says.
+      const environ = `\0${readFileSync(`/proc/${pids.pid}/environ`, 'latin1')}`;
+      if (environ.includes(`\0MESOS_CONTAINER_ID=${id}\0`)) process.kill(-pids.pid, 'SIGKILL');
     } catch {
       // No pids file, or the task is gone.
     }
