@@ -6,9 +6,11 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 
 import type * as v1 from '../../../lib/types/mesos.ts';
-import { startAgent, type AgentProcess } from '../../helpers/agent-process.ts';
+import { readFileSync, readdirSync } from 'node:fs';
+
+import { restartAgent, startAgent, type AgentProcess } from '../../helpers/agent-process.ts';
 import { startMaster, withCleanup, type Cleanup } from '../../helpers/master-process.ts';
-import { frameworkInfo, rawRequest, resourcesOf, subscribe, taskFor, type SchedulerClient } from '../../helpers/scheduler-client.ts';
+import { eventually, frameworkInfo, rawRequest, resourcesOf, subscribe, taskFor, type SchedulerClient } from '../../helpers/scheduler-client.ts';
 
 const EXECUTOR = fileURLToPath(new URL('../../fixtures/test-executor.mjs', import.meta.url));
 
@@ -30,6 +32,17 @@ async function until(client: SchedulerClient, taskId: string, state: v1.TaskStat
       throw new Error(`${taskId} ended ${status.state} (${status.reason ?? ''} ${status.message ?? ''}), expected ${state}`);
     }
   }
+}
+
+/** Processes of the container `containerId` (the agent names it in every container's environment). */
+function executorProcesses(containerId: string): string[] {
+  return readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => {
+    try {
+      return `\0${readFileSync(`/proc/${p}/environ`, 'latin1')}`.includes(`\0MESOS_CONTAINER_ID=${containerId}\0`);
+    } catch {
+      return false;
+    }
+  });
 }
 
 function executorInfo(client: SchedulerClient, id: string): v1.ExecutorInfo {
@@ -72,12 +85,41 @@ test('a custom executor subscribes, runs tasks, relays kills and messages, and s
 
   // SHUTDOWN (the framework's teardown): the executor exits, and its container is gone.
   await client.teardown();
-  for (let i = 0; i < 200; i++) {
-    const after = JSON.parse((await rawRequest(agent, { method: 'GET', path: '/state' })).body);
-    if (after.frameworks.length === 0) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  assert.unreachable('the framework\'s executor did not shut down');
+  await eventually(async () => executorProcesses(listed.container).length === 0 || undefined, 'the executor exits on SHUTDOWN');
+  await eventually(async () => JSON.parse((await rawRequest(agent, { method: 'GET', path: '/state' })).body).frameworks.length === 0 || undefined,
+    'the framework leaves the agent');
+}));
+
+test('a checkpointing framework\'s executor survives kill -9 of the agent, resubscribes, and runs on', withCleanup(async (t) => {
+  const master = await startMaster(t);
+  let agent = await startAgent(t, master);
+  const client = await subscribe(t, master, frameworkInfo({ user: 'root', checkpoint: true, failover_timeout: 3600 }));
+  const executor = executorInfo(client, 'durable');
+  const [offer] = await client.nextOffers();
+  await client.launch(offer!, [taskFor(offer!, 'long', 'cpus:0.1;mem:32', { command: undefined, executor })]);
+  await until(client, 'long', 'TASK_RUNNING');
+  const before = JSON.parse((await rawRequest(agent, { method: 'GET', path: '/state' })).body);
+  const container = before.frameworks[0].executors.find((e: { id: string }) => e.id === 'durable').container as string;
+  assert.ok(executorProcesses(container).length > 0);
+
+  agent = await restartAgent(agent, 'SIGKILL');
+  // The executor resubscribes to the new agent: the agent lists it, running its task.
+  await eventually(async () => {
+    const state = JSON.parse((await rawRequest(agent, { method: 'GET', path: '/state' })).body);
+    return state.frameworks[0]?.executors.find((e: { id: string }) => e.id === 'durable')?.tasks.length === 1 || undefined;
+  }, 'the recovered executor and its task are on the books');
+  await client.reconcile([{ taskId: 'long', agentId: before.id }]);
+  assert.is((await client.nextUpdate('long', 'TASK_RUNNING')).reason, 'REASON_RECONCILIATION');
+  await client.kill('long');
+  await until(client, 'long', 'TASK_KILLED');
+
+  await client.teardown();
+  await eventually(async () => executorProcesses(container).length === 0 || undefined, 'the executor exits on SHUTDOWN');
+  // Nothing of the framework is left in the checkpoints: a strict restart recovers cleanly.
+  await eventually(async () => JSON.parse((await rawRequest(agent, { method: 'GET', path: '/state' })).body).frameworks.length === 0 || undefined,
+    'the framework leaves the agent');
+  agent = await restartAgent(agent, 'SIGTERM');
+  assert.match(agent.stderr, /Recovered 0 task\(s\) of 0 framework\(s\)/);
 }));
 
 test('a task group runs together; a failing task kills the rest of its group', withCleanup(async (t) => {
