@@ -16,6 +16,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { chownSync, mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 
 import type { Resources } from '../api/resources.ts';
@@ -233,6 +234,35 @@ function nanosToMs(duration: v1.DurationInfo | undefined): number | undefined {
   return Math.max(0, Number(duration.nanoseconds) / 1e6);
 }
 
+/**
+ * Launches in flight at once. A launch is mostly synchronous work on the agent's one thread and
+ * the host's CPUs (directories, cgroup writes, fork and exec), so starting more at once than the
+ * host has CPUs only delays every one of them: 50 tasks arriving together would all report
+ * RUNNING after the last was spawned. Waiting tasks stay STAGING until a slot frees.
+ */
+class Slots {
+  #free: number;
+  readonly #waiting: (() => void)[] = [];
+
+  constructor(size: number) {
+    this.#free = size;
+  }
+
+  acquire(): Promise<void> {
+    if (this.#free > 0) {
+      this.#free--;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.#waiting.push(resolve));
+  }
+
+  release(): void {
+    const next = this.#waiting.shift();
+    if (next) setImmediate(next);
+    else this.#free++;
+  }
+}
+
 export class Agent {
   readonly options: AgentOptions;
   readonly frameworks = new Map<string, AgentFramework>();
@@ -246,6 +276,7 @@ export class Agent {
   /** Store writes, chained so that they land in the order they were made. */
   #writes: Promise<void> = Promise.resolve();
   #stopped = false;
+  readonly #launchSlots = new Slots(Math.max(2, availableParallelism()));
 
   constructor(options: AgentOptions) {
     this.options = options;
@@ -766,9 +797,29 @@ export class Agent {
       fail(`Failed to launch container: ${environment}`);
       return;
     }
+    await this.#launchSlots.acquire();
+    try {
+      await this.#startContainerTask(task, prepared, environment, linkLatest, fail);
+    } finally {
+      this.#launchSlots.release();
+    }
+  }
+
+  /** The part of a launch that holds a launch slot: from TASK_STARTING to the command's exec. */
+  async #startContainerTask(
+    task: AgentTask, prepared: PreparedCommand, environment: Record<string, string>, linkLatest: boolean, fail: (message: string) => void,
+  ): Promise<void> {
+    const info = task.info;
+    if (task.killRequested) {
+      this.options.containerizer.destroy(task.containerId);
+      task.phase = 'ended';
+      void this.#report(task, 'TASK_KILLED', { source: 'SOURCE_AGENT', reason: 'REASON_TASK_KILLED_DURING_LAUNCH', message: 'The task was killed before it started' });
+      this.#groupMemberEnded(task, 'TASK_KILLED');
+      return;
+    }
     await this.#report(task, 'TASK_STARTING', { source: 'SOURCE_EXECUTOR' });
     try {
-      await this.#materialize(task.sandbox, prepared.owner, info.command.uris ?? [], linkLatest);
+      await this.#materialize(task.sandbox, prepared.owner, info.command?.uris ?? [], linkLatest);
     } catch (err) {
       fail(`Failed to launch container: ${(err as Error).message}`);
       return;

@@ -8,13 +8,14 @@
 //     reaps it, and writes how it ended into the container's run directory. It never sits in the
 //     container's cgroups, so killing the container cannot take the report with it.
 //
-// Run directory, `<runtime_dir>/containers/<container id>/`: `pids` (task and launcher pids, once
-// the task runs), `termination` (JSON, once it ended), `launcher.log` (the launcher's stderr).
+// Run directory, `<runtime_dir>/containers/<container id>/`: `environment` (the task's variables,
+// mode 0600, until the launcher has read them), `pids` (task and launcher pids, once the task
+// runs), `termination` (JSON, once it ended), `launcher.log` (the launcher's stderr).
 // The agent checkpoints the pids and the launcher's start time; after a restart it watches the
 // launcher again, or reads the termination of a container that ended while it was down.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -127,7 +128,20 @@ export class Containerizer {
     const { containerId } = spec;
     const runDir = this.runDir(containerId);
     mkdirSync(runDir, { recursive: true, mode: 0o755 });
-    const args = ['launch', `--run_dir=${runDir}`, `--sandbox=${spec.sandbox}`];
+    // The task's environment goes to the launcher in a file, never as its own environment: the
+    // launcher runs as root, and a framework's LD_PRELOAD (or anything else the loader or libc
+    // reads) would run framework code as root. NUL-terminated NAME=VALUE entries, mode 0600.
+    const environmentFile = join(runDir, 'environment');
+    let environment = '';
+    for (const [name, value] of Object.entries(spec.environment)) {
+      if (name === '' || name.includes('=') || name.includes('\0') || value.includes('\0')) {
+        throw new MesosError('CONTAINER_LAUNCH_FAILED', `Invalid environment variable '${name.replaceAll('\0', '\\0')}'`);
+      }
+      environment += `${name}=${value}\0`;
+    }
+    rmSync(environmentFile, { force: true });
+    writeFileSync(environmentFile, environment, { mode: 0o600, flag: 'wx' });
+    const args = ['launch', `--run_dir=${runDir}`, `--sandbox=${spec.sandbox}`, `--environment=${environmentFile}`];
     const namespaces = this.options.isolation.namespaces;
     if (namespaces.length > 0) args.push(`--namespaces=${namespaces.join(',')}`);
     if (spec.user !== undefined) args.push(`--user=${spec.user}`);
@@ -158,7 +172,8 @@ export class Containerizer {
     try {
       child = spawn(this.#launcher, args, {
         detached: true,
-        env: { ...spec.environment },
+        // Fixed and minimal: nothing of the task's, nor of the agent's, reaches the root launcher.
+        env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' },
         stdio: ['ignore', 'pipe', log],
       });
     } finally {
@@ -192,8 +207,18 @@ export class Containerizer {
         }
       };
       stdout.on('data', onData);
-      void ended.then((t) => resolve({ error: t.launchError ?? t.message }));
+      // Only the end of stdout without a line means the launcher failed: its 'exit' can be seen
+      // before its line is read when the event loop is busy, so 'exit' decides nothing here.
+      const noLine = (): void => {
+        if (buffered.includes('\n')) return;
+        void ended.then((t) => resolve({ error: t.launchError ?? t.message }));
+      };
+      stdout.once('end', noLine);
+      stdout.once('close', noLine);
+      child.once('error', (err) => resolve({ error: `Failed to run ${this.#launcher}: ${err.message}` }));
     });
+    // Read by the launcher before it cloned the task: no need to keep the task's variables on disk.
+    rmSync(environmentFile, { force: true });
     if ('error' in started) {
       await ended;
       this.#running.delete(containerId);

@@ -12,17 +12,17 @@
 // every container cgroup itself: killing the container never kills the launcher, so the end is
 // always reported. The launcher ignores SIGHUP and SIGPIPE so that it outlives the agent.
 //
-// The sandbox is framework-writable (fetched archives are extracted into it), yet the task's
-// <sandbox>/stdout and <sandbox>/stderr are opened by root: they are opened relative to an
-// O_DIRECTORY|O_NOFOLLOW descriptor of the sandbox with O_NOFOLLOW, and anything that is not a
-// regular file with a single link (a symlink, FIFO, device, directory, hard link) is a launch error.
-// Files the launcher creates belong to --user, like Mesos's sandbox files.
-//
 //   agent ──spawn──> launcher ──clone(CLONE_NEW*)──> task: waits for "go", sets up, execs
 //                      │  writes the task's pid to <cgroup>/cgroup.procs, sends "go"
 //                      │  reads the error pipe: EOF = exec succeeded, bytes = why it failed
 //                      │  <run_dir>/pids, then one JSON line on stdout
 //                      └─ poll(signalfd, OOM fd) ... waitpid ─> <run_dir>/termination, exit 0
+//
+// The sandbox is framework-writable (fetched archives are extracted into it), yet the task's
+// <sandbox>/stdout and <sandbox>/stderr are opened by root: relative to an O_DIRECTORY|O_NOFOLLOW
+// descriptor of the sandbox, with O_NOFOLLOW, and anything but a regular file with a single link
+// (a symlink, FIFO, device, directory, hard link) is a launch error. Files the launcher creates
+// belong to --user, like Mesos's sandbox files.
 //
 // Contract with the agent (also in the usage text of containerizer_cli.cc):
 // - stdout gets exactly one line: {"pid":<task pid>,"launcher_pid":<pid>} once the task has

@@ -762,8 +762,8 @@ TEST(a_symlinked_stdout_or_stderr_is_refused_and_its_target_untouched) {
   for (const std::string name : {"stdout", "stderr"}) {
     for (const bool dangling : {false, true}) {
       const Dirs dirs;
-      const std::string target =
-          dangling ? dirs.temp.path() + "/created-through-a-link" : dirs.temp.write("target", "x\n");
+      const std::string target = dangling ? dirs.temp.path() + "/created-through-a-link"
+                                          : dirs.temp.write("target", "x\n");
       const std::string link = dirs.sandbox + "/" + name;
       std::filesystem::create_symlink(target, link);
       Launcher launcher(concat(dirs.flags(), {"--shell", "--", "echo hi; echo hi >&2"}));
@@ -1027,7 +1027,9 @@ TEST(a_task_runs_as_the_requested_user) {
 }
 
 TEST(existing_output_files_keep_their_owner_under_a_user_switch) {
-  if (!isRoot()) return skip("existing_output_files_keep_their_owner_under_a_user_switch", "needs root");
+  if (!isRoot()) {
+    return skip("existing_output_files_keep_their_owner_under_a_user_switch", "needs root");
+  }
   const struct passwd* nobody = ::getpwnam("nobody");
   if (nobody == nullptr) {
     return skip("existing_output_files_keep_their_owner_under_a_user_switch", "no user 'nobody'");

@@ -9,7 +9,7 @@ import type * as v1 from '../../../lib/types/mesos.ts';
 import { readFileSync, readdirSync } from 'node:fs';
 
 import { restartAgent, startAgent, type AgentProcess } from '../../helpers/agent-process.ts';
-import { startMaster, withCleanup, type Cleanup } from '../../helpers/master-process.ts';
+import { FAST_FLAGS, startMaster, withCleanup, type Cleanup } from '../../helpers/master-process.ts';
 import { eventually, frameworkInfo, rawRequest, resourcesOf, subscribe, taskFor, type SchedulerClient } from '../../helpers/scheduler-client.ts';
 
 const EXECUTOR = fileURLToPath(new URL('../../fixtures/test-executor.mjs', import.meta.url));
@@ -91,7 +91,8 @@ test('a custom executor subscribes, runs tasks, relays kills and messages, and s
 }));
 
 test('a checkpointing framework\'s executor survives kill -9 of the agent, resubscribes, and runs on', withCleanup(async (t) => {
-  const master = await startMaster(t);
+  // Far from the master's ping timeout while the agent restarts (see recovery.test.ts).
+  const master = await startMaster(t, { flags: { ...FAST_FLAGS, max_agent_ping_timeouts: 60 } });
   let agent = await startAgent(t, master);
   const client = await subscribe(t, master, frameworkInfo({ user: 'root', checkpoint: true, failover_timeout: 3600 }));
   const executor = executorInfo(client, 'durable');

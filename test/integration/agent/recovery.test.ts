@@ -7,7 +7,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 
 import { restartAgent, startAgent, type AgentProcess } from '../../helpers/agent-process.ts';
-import { startMaster, withCleanup } from '../../helpers/master-process.ts';
+import { FAST_FLAGS, startMaster, withCleanup } from '../../helpers/master-process.ts';
 import { frameworkInfo, rawRequest, subscribe, taskFor, type SchedulerClient } from '../../helpers/scheduler-client.ts';
 
 /** Runs until a file named `go` appears in its sandbox, then exits with `code`. */
@@ -38,7 +38,9 @@ function alive(pid: number): boolean {
 }
 
 test('kill -9 of the agent: running tasks keep running, are recovered, and report their real end', withCleanup(async (t) => {
-  const master = await startMaster(t);
+  // The agent is down for seconds on a loaded machine: far from the master's ping timeout, or
+  // the master would rightly mark it unreachable and its tasks lost.
+  const master = await startMaster(t, { flags: { ...FAST_FLAGS, max_agent_ping_timeouts: 60 } });
   let agent = await startAgent(t, master);
   const client = await subscribe(t, master, frameworkInfo({ user: 'root', checkpoint: true, failover_timeout: 3600 }));
   const keeps = await launch(client, 'keeps-running', gated(0));
@@ -56,7 +58,9 @@ test('kill -9 of the agent: running tasks keep running, are recovered, and repor
   assert.not.ok(alive(endsWhileDown));
 
   agent = await restartAgent(agent, 'SIGKILL');
-  const failed = await client.nextUpdate('ends-while-down', 'TASK_FAILED', 30_000);
+  const failed = await client.nextUpdate('ends-while-down', 'TASK_FAILED', 30_000).catch((err: Error) => {
+    throw new Error(`${err.message}\n${agent.describeOutput()}`);
+  });
   assert.is(failed.message, 'Command exited with status 7');
   await client.acknowledge(failed);
 
