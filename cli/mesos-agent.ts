@@ -3,8 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { Option } from 'commander';
 import type { Resources } from '../lib/api/resources.ts';
 import { parseDuration } from '../lib/common/duration.ts';
-import { MesosError } from '../lib/common/errors.ts';
-import { MesosCommand } from '../lib/common/flags.ts';
+import { MesosCommand, invalidFlag, parseIntegerFlag } from '../lib/common/flags.ts';
 import { agentResources, defaultIsolation, hostControllers, parseAttributes, parseIsolation, parseMasterAddress } from '../lib/agent/config.ts';
 import { AgentServer } from '../lib/agent/server.ts';
 import { detectCgroups } from '../lib/native/index.ts';
@@ -29,17 +28,7 @@ interface AgentFlags {
   switch_user: boolean;
 }
 
-function invalid(flag: string, message: string): MesosError {
-  return new MesosError('INVALID_FLAG', `Failed to load flag '${flag}': ${message}`);
-}
 
-function integerFlag(flag: string, text: string, min: number, max: number): number {
-  const value = Number(text);
-  if (!/^\d+$/.test(text) || value < min || value > max) {
-    throw invalid(flag, `Failed to load value '${text}': Expecting an integer between ${min} and ${max}`);
-  }
-  return value;
-}
 
 const program = new MesosCommand('mesos-agent')
   .description('Runs a mesos-ts agent: registers with a master and runs tasks in cgroups and namespaces.')
@@ -61,8 +50,8 @@ const program = new MesosCommand('mesos-agent')
   .booleanFlag('switch_user', 'run tasks as their user (needs root)', true)
   .addHelpText('after', '\nExample:\n  mesos-agent --master=127.0.0.1:5050 --work_dir=/var/lib/mesos-agent\n')
   .action(async (flags: AgentFlags) => {
-    if (flags.master === undefined) throw invalid('master', 'Flag \'--master\' is required');
-    if (flags.work_dir === undefined) throw invalid('work_dir', 'Flag \'--work_dir\' is required');
+    if (flags.master === undefined) throw invalidFlag('master', 'Flag \'--master\' is required');
+    if (flags.work_dir === undefined) throw invalidFlag('work_dir', 'Flag \'--work_dir\' is required');
     const master = parseMasterAddress(flags.master);
     const root = process.getuid?.() === 0;
     const isolation = flags.isolation === undefined
@@ -75,7 +64,7 @@ const program = new MesosCommand('mesos-agent')
     try {
       resources = agentResources(flags.resources, flags.work_dir);
     } catch (err) {
-      throw invalid('resources', (err as Error).message);
+      throw invalidFlag('resources', (err as Error).message);
     }
     const given: Record<string, string> = {};
     for (const [name, value] of Object.entries(flags)) given[name] = String(value);
@@ -84,7 +73,7 @@ const program = new MesosCommand('mesos-agent')
     const server = await AgentServer.start({
       master,
       ip: flags.ip,
-      port: integerFlag('port', flags.port, 0, 65535),
+      port: parseIntegerFlag('port', flags.port, 0, 65535),
       ...(flags.hostname === undefined ? {} : { hostname: flags.hostname }),
       workDir: flags.work_dir,
       runtimeDir: flags.runtime_dir,
@@ -93,7 +82,7 @@ const program = new MesosCommand('mesos-agent')
       isolation,
       cgroupsRoot: flags.cgroups_root,
       enableCfs: flags.cgroups_enable_cfs,
-      ...(flags.cgroups_pids_max === undefined ? {} : { pidsMax: integerFlag('cgroups_pids_max', flags.cgroups_pids_max, 1, 4_194_304) }),
+      ...(flags.cgroups_pids_max === undefined ? {} : { pidsMax: parseIntegerFlag('cgroups_pids_max', flags.cgroups_pids_max, 1, 4_194_304) }),
       executorShutdownGracePeriodMs: parseDuration(flags.executor_shutdown_grace_period),
       recover: flags.recover,
       strict: flags.strict,

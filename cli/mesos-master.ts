@@ -1,8 +1,7 @@
 // mesos-master: the cluster's master. Flags use Mesos's names and duration format.
 import { Option } from 'commander';
 import { parseDuration } from '../lib/common/duration.ts';
-import { MesosError } from '../lib/common/errors.ts';
-import { MesosCommand } from '../lib/common/flags.ts';
+import { MesosCommand, invalidFlag, parseIntegerFlag } from '../lib/common/flags.ts';
 import { validateRole } from '../lib/api/roles.ts';
 import { MasterServer } from '../lib/master/server.ts';
 import type { StoreKind } from '../lib/store/index.ts';
@@ -24,22 +23,12 @@ interface MasterFlags {
   heartbeat_interval: string;
 }
 
-function invalid(flag: string, message: string): MesosError {
-  return new MesosError('INVALID_FLAG', `Failed to load flag '${flag}': ${message}`);
-}
 
-function integerFlag(flag: string, text: string, min: number, max: number): number {
-  const value = Number(text);
-  if (!/^\d+$/.test(text) || value < min || value > max) {
-    throw invalid(flag, `Failed to load value '${text}': Expecting an integer between ${min} and ${max}`);
-  }
-  return value;
-}
 
 /** A duration flag that must be positive (Mesos rejects zero intervals). */
 function positiveDuration(flag: string, text: string): number {
   const ms = parseDuration(text);
-  if (!(ms > 0)) throw invalid(flag, `Expecting a positive duration, got '${text}'`);
+  if (!(ms > 0)) throw invalidFlag(flag, `Expecting a positive duration, got '${text}'`);
   return ms;
 }
 
@@ -50,10 +39,10 @@ function parseWeights(text: string): Record<string, number> {
     const [role, value, ...rest] = entry.split('=');
     const weight = Number(value);
     if (role === undefined || value === undefined || rest.length > 0 || !(weight > 0) || !Number.isFinite(weight)) {
-      throw invalid('weights', `Invalid weight '${entry}': expecting <role>=<positive number>`);
+      throw invalidFlag('weights', `Invalid weight '${entry}': expecting <role>=<positive number>`);
     }
     const bad = validateRole(role.trim());
-    if (bad !== undefined) throw invalid('weights', bad);
+    if (bad !== undefined) throw invalidFlag('weights', bad);
     weights[role.trim()] = weight;
   }
   return weights;
@@ -78,14 +67,14 @@ const program = new MesosCommand('mesos-master')
   .action(async (flags: MasterFlags) => {
     const server = await MasterServer.start({
       ip: flags.ip,
-      port: integerFlag('port', flags.port, 0, 65535),
+      port: parseIntegerFlag('port', flags.port, 0, 65535),
       hostname: flags.hostname,
       workDir: flags.work_dir,
       registry: flags.registry,
       allocationIntervalMs: positiveDuration('allocation_interval', flags.allocation_interval),
       offerTimeoutMs: flags.offer_timeout === undefined ? undefined : positiveDuration('offer_timeout', flags.offer_timeout),
       agentPingTimeoutMs: positiveDuration('agent_ping_timeout', flags.agent_ping_timeout),
-      maxAgentPingTimeouts: integerFlag('max_agent_ping_timeouts', flags.max_agent_ping_timeouts, 1, 1_000_000),
+      maxAgentPingTimeouts: parseIntegerFlag('max_agent_ping_timeouts', flags.max_agent_ping_timeouts, 1, 1_000_000),
       agentReregisterTimeoutMs: positiveDuration('agent_reregister_timeout', flags.agent_reregister_timeout),
       heartbeatIntervalMs: positiveDuration('heartbeat_interval', flags.heartbeat_interval),
       minAllocatableResources: flags.min_allocatable_resources,

@@ -1,7 +1,7 @@
 // The two outputs of the benchmark: one JSON document for machines (fields documented in
 // README.md) and aligned tables for people, with Mesos's published figures beside ours.
 
-import { availableParallelism, cpus, totalmem } from 'node:os';
+import { hostInfo, type HostInfo } from '../common.ts';
 import type { CoreKind, CoreResult, Equivalence } from './measure.ts';
 import type { MesosFigure, Point, Scenario } from './scenarios.ts';
 
@@ -30,7 +30,7 @@ export interface Report {
   schema: 1;
   startedAt: string;
   durationMs: number;
-  host: { node: string; platform: string; arch: string; cpus: number; cpuModel: string; memoryMB: number };
+  host: HostInfo;
   options: Record<string, unknown>;
   scenarios: ScenarioReport[];
   /** The process's peak RSS over the whole run (both cores, every point). */
@@ -47,14 +47,7 @@ export function newReport(options: Record<string, unknown>): Report {
     schema: 1,
     startedAt: new Date().toISOString(),
     durationMs: 0,
-    host: {
-      node: process.version,
-      platform: process.platform,
-      arch: process.arch,
-      cpus: availableParallelism(),
-      cpuModel: cpus()[0]?.model ?? 'unknown',
-      memoryMB: Math.round(totalmem() / 2 ** 20),
-    },
+    host: hostInfo(),
     options,
     scenarios: [],
     maxRssMB: 0,

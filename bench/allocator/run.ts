@@ -7,6 +7,7 @@ import { CORE_KINDS, compareTraces, releaseMemory, runPoint, skipped, type CoreK
 import { Progress } from './progress.ts';
 import { newReport, scenarioReport, toJson, toTable, type PointReport } from './report.ts';
 import { SCENARIOS, type Point, type Scenario } from './scenarios.ts';
+import { parseCommandLine } from '../common.ts';
 
 const USAGE = `usage: npm run bench:allocator -- [options]
 
@@ -136,17 +137,8 @@ function pointReport(run: PointRun, o: ReturnType<typeof parse>): PointReport {
 }
 
 async function main(): Promise<number> {
-  let o: ReturnType<typeof parse>;
-  try {
-    o = parse(process.argv.slice(2));
-  } catch (error) {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}\n`);
-    return 2;
-  }
-  if (o.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
+  const o = parseCommandLine(parse, USAGE);
+  if (typeof o === 'number') return o;
   const started = performance.now();
   const report = newReport(o.options);
   const progress = new Progress(!o.quick);

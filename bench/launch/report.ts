@@ -1,7 +1,9 @@
 // The two outputs of the launch benchmark: one JSON document for machines (fields documented in
 // README.md) and a table per mode for people.
 
-import { availableParallelism, cpus, release, tmpdir, totalmem } from 'node:os';
+import { release, tmpdir } from 'node:os';
+
+import { hostInfo, type HostInfo } from '../common.ts';
 
 import { detectCgroups } from '../../lib/native/index.ts';
 import { TASK, type Mode, type RunResult, type VariantResult } from './results.ts';
@@ -19,14 +21,8 @@ export interface Report {
   schema: 1;
   startedAt: string;
   durationMs: number;
-  host: {
-    node: string;
-    platform: string;
-    arch: string;
+  host: HostInfo & {
     kernel: string;
-    cpus: number;
-    cpuModel: string;
-    memoryMB: number;
     root: boolean;
     /** The cgroup layout ('v1', 'v2', 'hybrid'), or null when none could be read. */
     cgroups: string | null;
@@ -68,13 +64,8 @@ export function newReport(options: Report['options']): Report {
     startedAt: new Date().toISOString(),
     durationMs: 0,
     host: {
-      node: process.version,
-      platform: process.platform,
-      arch: process.arch,
+      ...hostInfo(),
       kernel: release(),
-      cpus: availableParallelism(),
-      cpuModel: cpus()[0]?.model ?? 'unknown',
-      memoryMB: Math.round(totalmem() / 2 ** 20),
       root: process.getuid?.() === 0,
       cgroups: cgroupsMode(),
       tmpdir: tmpdir(),

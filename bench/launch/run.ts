@@ -13,6 +13,7 @@ import { runContainerizerVariant } from './containerizer-mode.ts';
 import { MEASURES, newReport, toJson, toTable } from './report.ts';
 import { MODES, variantResult, type Counts, type Mode, type ModeContext, type VariantResult } from './results.ts';
 import { VARIANTS, needsRoot, selectVariants, type Variant } from './variants.ts';
+import { parseCommandLine } from '../common.ts';
 
 const USAGE = `usage: npm run bench:launch -- [options]
 
@@ -89,17 +90,8 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 async function main(): Promise<number> {
-  let o: ReturnType<typeof parse>;
-  try {
-    o = parse(process.argv.slice(2));
-  } catch (error) {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}\n`);
-    return 2;
-  }
-  if (o.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
+  const o = parseCommandLine(parse, USAGE);
+  if (typeof o === 'number') return o;
   const started = performance.now();
   const report = newReport({ ...o.counts, variants: o.variants.map((v) => v.name), mode: o.mode });
   const skips = new Map(o.variants.map((v) => [v.name, skipReason(v)] as const));

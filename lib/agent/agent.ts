@@ -1,18 +1,23 @@
 // The agent: the tasks and frameworks it runs, how each task's life becomes Mesos status updates,
 // and what it checkpoints so that a restart neither kills nor forgets a task.
 //
-// A task here is a command task (TaskInfo.command), run as Mesos runs it: its executor id is the
-// task id, its container a fresh UUID, its sandbox
-// `<work_dir>/slaves/<agent>/frameworks/<framework>/executors/<task>/runs/<container>/`.
-// Its updates: TASK_STARTING when the agent takes it, TASK_RUNNING once the command has exec'd,
-// then one terminal update: FINISHED (exit 0), FAILED (non-zero exit or a signal, said in the
-// message; REASON_CONTAINER_LIMITATION_MEMORY on OOM; REASON_CONTAINER_LAUNCH_FAILED when it
-// never ran), KILLED (a kill, after the KillPolicy grace period).
+// Tasks come three ways (see ExecutorKind): command tasks, each in a container of its own whose
+// executor id is the task id; task groups, each member in a container of its own under the
+// group's default executor; and tasks of a framework's own executor, which runs in one container
+// and speaks the v1 executor API (executor-api.ts). Sandboxes follow Mesos's layout,
+// `<work_dir>/slaves/<agent>/frameworks/<framework>/executors/<executor>/runs/<container>/`.
+// A container task's updates: TASK_STARTING when the agent starts it, TASK_RUNNING once the
+// command has exec'd, then one terminal update: FINISHED (exit 0), FAILED (non-zero exit or a
+// signal, said in the message; REASON_CONTAINER_LIMITATION_MEMORY on OOM;
+// REASON_CONTAINER_LAUNCH_FAILED when it never ran), KILLED (a kill, after the KillPolicy grace
+// period). A custom executor reports its tasks itself.
 //
-// Checkpoints (for frameworks with `checkpoint: true`, as Mesos): the framework's info, and per
-// task one record with the task, its container and its unacknowledged updates, written (synced)
-// before the update it records is sent. Keys: `agent/info`, `framework/<fw>`, `task/<fw>/<task>`,
-// `resources/checkpointed`.
+// Checkpoints (for frameworks with `checkpoint: true`, as Mesos): the framework's info, per task
+// one record with the task, its container and its unacknowledged updates, and per custom
+// executor one record with its container and queued tasks. Writes are chained in the order they
+// are made and each record is built when its write runs; an update is sent only once the record
+// holding it is written (synced). Keys: `agent/info`, `framework/<fw>`, `task/<fw>/<task>`,
+// `executor/<fw>/<executor>`, `resources/checkpointed`.
 
 import { randomUUID } from 'node:crypto';
 import { chownSync, mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';

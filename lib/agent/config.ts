@@ -8,7 +8,7 @@ import { join } from 'node:path';
 
 import { parseResourcesOrThrow } from '../api/resources-text.ts';
 import type { Resources } from '../api/resources.ts';
-import { MesosError } from '../common/errors.ts';
+import { invalidFlag } from '../common/flags.ts';
 import type * as v1 from '../types/mesos.ts';
 
 /** The isolators this agent implements, by Mesos's names. */
@@ -41,9 +41,6 @@ export interface Isolation {
   readonly namespaces: readonly ('pid' | 'mount' | 'ipc' | 'uts' | 'net')[];
 }
 
-function invalidFlag(flag: string, message: string): MesosError {
-  return new MesosError('INVALID_FLAG', `Failed to load flag '${flag}': ${message}`);
-}
 
 /** Parses `--isolation` (comma separated, aliases expanded, duplicates dropped). */
 export function parseIsolation(text: string): Isolation {

@@ -10,7 +10,8 @@ import { Command, Option } from 'commander';
 import { parseDuration } from './duration.ts';
 import { MesosError } from './errors.ts';
 
-function invalidFlag(name: string, reason: string): MesosError {
+/** The INVALID_FLAG error for flag `name`, worded as stout words it. */
+export function invalidFlag(name: string, reason: string): MesosError {
   return new MesosError('INVALID_FLAG', `Failed to load flag '${name}': ${reason}`);
 }
 
@@ -19,6 +20,15 @@ export function parseBooleanFlag(name: string, value: string): boolean {
   if (value === 'true' || value === '1') return true;
   if (value === 'false' || value === '0') return false;
   throw invalidFlag(name, `Failed to load value '${value}': Expecting a boolean (e.g., true or false)`);
+}
+
+/** Parses an integer flag's value in [min, max]: decimal digits only, as stout's `parse<int>`. */
+export function parseIntegerFlag(name: string, text: string, min: number, max: number): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value < min || value > max) {
+    throw invalidFlag(name, `Failed to load value '${text}': Expecting an integer between ${min} and ${max}`);
+  }
+  return value;
 }
 
 /**
