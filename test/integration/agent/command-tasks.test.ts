@@ -80,6 +80,11 @@ test('echo hello: STARTING, RUNNING, FINISHED, and its stdout through /files/rea
   const sandbox = await sandboxOf(agent, 'hello');
   assert.ok(sandbox.includes('/frameworks/') && sandbox.includes('/executors/hello/runs/'), sandbox);
   assert.is(await readFile(agent, `${sandbox}/stdout`), 'hello\n');
+  // Mesos's own path for the state endpoint answers too.
+  const state = await getJson(agent, '/state');
+  const legacy = await getJson(agent, '/slave(1)/state');
+  assert.is(legacy.status, 200);
+  assert.is((legacy.json as { id: string }).id, (state.json as { id: string }).id);
 }));
 
 test('a non-zero exit is TASK_FAILED with the exit code in the message; the environment is Mesos\'s', withCleanup(async (t) => {

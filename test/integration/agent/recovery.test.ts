@@ -1,12 +1,13 @@
 // Agent recovery: `kill -9` of the agent while tasks run, then a restart on the same work dir.
 // Tasks keep running, are reported with their real end (also when they end while the agent is
 // down), and the agent reregisters with the same id.
+import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 
-import { restartAgent, startAgent, type AgentProcess } from '../../helpers/agent-process.ts';
+import { AGENT_SPEC, restartAgent, startAgent, type AgentProcess } from '../../helpers/agent-process.ts';
 import { FAST_FLAGS, startMaster, withCleanup } from '../../helpers/master-process.ts';
 import { frameworkInfo, rawRequest, subscribe, taskFor, type SchedulerClient } from '../../helpers/scheduler-client.ts';
 
@@ -76,6 +77,28 @@ test('kill -9 of the agent: running tasks keep running, are recovered, and repor
   assert.is(finished.message, 'Command exited with status 0');
   await client.acknowledge(finished);
   assert.ok(existsSync(sandbox('keeps-running')), 'the sandbox is kept');
+}));
+
+test('--recover=cleanup kills what the last run left, removes its state, and exits', withCleanup(async (t) => {
+  const master = await startMaster(t, { flags: { ...FAST_FLAGS, max_agent_ping_timeouts: 60 } });
+  const agent = await startAgent(t, master);
+  const client = await subscribe(t, master, frameworkInfo({ user: 'root', checkpoint: true, failover_timeout: 3600 }));
+  const pid = await launch(client, 'doomed', gated(0));
+  agent.kill('SIGKILL');
+  await agent.exited;
+  assert.ok(alive(pid));
+  const args = [
+    AGENT_SPEC.bin, `--master=${master.host}:${master.port}`, `--work_dir=${agent.workDir}`, `--runtime_dir=${agent.runtimeDir}`,
+    `--cgroups_root=${agent.cgroupsRoot}`, '--resources=cpus:4;mem:2048;disk:4096;ports:[31000-31100]', '--ip=127.0.0.1', '--port=0', '--recover=cleanup',
+  ];
+  const result = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 30_000 });
+  assert.is(result.status, 0, result.stderr);
+  assert.match(result.stdout, /--recover=cleanup: killed the tasks of the last run/);
+  for (let i = 0; i < 100 && alive(pid); i++) await new Promise((r) => setTimeout(r, 20));
+  assert.not.ok(alive(pid), 'the task was killed');
+  // A normal start afterwards recovers nothing.
+  const again = await restartAgent(agent, 'SIGTERM');
+  assert.match(again.stderr, /Recovered 0 task\(s\) of 0 framework\(s\)/);
 }));
 
 test.run();
