@@ -10,11 +10,11 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <charconv>
 #include <set>
 #include <system_error>
 #include <thread>
 
+#include "common/fd.h"
 #include "common/file.h"
 #include "common/text.h"
 
@@ -22,20 +22,7 @@ namespace mesos::cgroups::backend {
 
 namespace {
 
-// Closes a descriptor or a directory stream on every return path.
-class Closer {
- public:
-  explicit Closer(int fd) : fd_(fd) {}
-  ~Closer() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Closer(const Closer&) = delete;
-  Closer& operator=(const Closer&) = delete;
-
- private:
-  int fd_;
-};
-
+// Closes a directory stream on every return path.
 class DirCloser {
  public:
   explicit DirCloser(DIR* dir) : dir_(dir) {}
@@ -54,12 +41,6 @@ std::string_view trimNewline(std::string_view text) {
   return text;
 }
 
-bool parseDecimal(std::string_view text, std::uint64_t& value) {
-  if (text.empty()) return false;
-  const auto result = std::from_chars(text.data(), text.data() + text.size(), value);
-  return result.ec == std::errc() && result.ptr == text.data() + text.size();
-}
-
 Error malformed(const std::string& path, const std::string& why, std::string_view text) {
   return Error::plain("malformed " + path + " (" + why + "): " + common::quoteBytes(text, 120),
                       path);
@@ -69,12 +50,11 @@ Error malformed(const std::string& path, const std::string& why, std::string_vie
 // is a plain file; cgroup files ignore it. O_NOFOLLOW: cgroup filesystems have no symbolic links,
 // so one would mean the path is not what it claims to be.
 Try<Nothing> writeValue(const std::string& path, std::string_view value) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
-  if (fd < 0) return Error::fromErrno("open", path, errno);
-  const Closer closer(fd);
+  const UniqueFd fd(::open(path.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY));
+  if (!fd) return Error::fromErrno("open", path, errno);
   ssize_t written;
   do {
-    written = ::write(fd, value.data(), value.size());
+    written = ::write(fd.get(), value.data(), value.size());
   } while (written < 0 && errno == EINTR);
   if (written < 0 || static_cast<std::size_t>(written) != value.size()) {
     Error error = Error::fromErrno("write", path, written < 0 ? errno : EIO);
@@ -133,6 +113,23 @@ bool isAgentLevel(const Hierarchy& hierarchy, std::string_view dir) {
   return root.starts_with(below) && (below.size() == root.size() || root[below.size()] == '/');
 }
 
+std::vector<std::string> agentLevels(const Hierarchy& hierarchy) {
+  std::vector<std::string> levels;
+  std::string dir = hierarchy.paths.mountPoint();
+  // One level per component of the root; CgroupPaths has already refused empty, "." and ".."
+  // components.
+  const std::string& root = hierarchy.paths.cgroupsRoot();
+  std::size_t start = 0;
+  while (start <= root.size()) {
+    std::size_t end = root.find('/', start);
+    if (end == std::string::npos) end = root.size();
+    dir += "/" + root.substr(start, end - start);
+    levels.push_back(dir);
+    start = end + 1;
+  }
+  return levels;
+}
+
 Try<Nothing> writeControl(const Hierarchy& hierarchy, const std::string& dir,
                           std::string_view file, std::string_view value) {
   if (!isAgentLevel(hierarchy, dir)) {
@@ -151,7 +148,7 @@ Try<bool> exists(const std::string& path) {
 
 Try<std::uint64_t> parseUnsigned(std::string_view text, const std::string& path) {
   std::uint64_t value = 0;
-  if (!parseDecimal(trimNewline(text), value)) {
+  if (!common::parseDecimal(trimNewline(text), value)) {
     return malformed(path, "expected an unsigned decimal", text);
   }
   return value;
@@ -166,17 +163,13 @@ Try<std::optional<std::uint64_t>> parseLimit(std::string_view text, const std::s
 
 Try<Keyed> parseKeyed(std::string_view text, const std::string& path) {
   Keyed keyed;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    std::size_t end = text.find('\n', start);
-    if (end == std::string_view::npos) end = text.size();
-    const std::string_view line = text.substr(start, end - start);
-    start = end + 1;
+  for (const common::Line& numbered : common::Lines(text)) {
+    const std::string_view line = numbered.text;
     if (line.empty()) continue;
     const std::size_t space = line.find(' ');
     std::uint64_t value = 0;
     if (space == std::string_view::npos || space == 0 ||
-        !parseDecimal(line.substr(space + 1), value)) {
+        !common::parseDecimal(line.substr(space + 1), value)) {
       return malformed(path, "expected lines of \"<key> <unsigned decimal>\"", line);
     }
     keyed.insert_or_assign(std::string(line.substr(0, space)), value);
@@ -233,7 +226,7 @@ Try<std::vector<pid_t>> parsePids(std::string_view text, const std::string& path
   for (const std::string& word : words(text)) {
     std::uint64_t value = 0;
     // pid_max is at most 2^22 (PID_MAX_LIMIT); anything that does not fit a pid_t is garbage.
-    if (!parseDecimal(word, value) || value > 0x7fffffff) {
+    if (!common::parseDecimal(word, value) || value > 0x7fffffff) {
       return malformed(path, "expected one pid per line", word);
     }
     pids.push_back(static_cast<pid_t>(value));
@@ -243,16 +236,7 @@ Try<std::vector<pid_t>> parsePids(std::string_view text, const std::string& path
 
 Try<std::vector<std::string>> makeAgentRoot(const Hierarchy& hierarchy) {
   std::vector<std::string> created;
-  std::string dir = hierarchy.paths.mountPoint();
-  // One mkdir per component of the root ("a/b" -> <mount>/a, <mount>/a/b); CgroupPaths has
-  // already refused empty, "." and ".." components.
-  const std::string& root = hierarchy.paths.cgroupsRoot();
-  std::size_t start = 0;
-  while (start <= root.size()) {
-    std::size_t end = root.find('/', start);
-    if (end == std::string::npos) end = root.size();
-    dir += "/" + root.substr(start, end - start);
-    start = end + 1;
+  for (const std::string& dir : agentLevels(hierarchy)) {
     if (::mkdir(dir.c_str(), 0755) == 0) {
       created.push_back(dir);
     } else if (errno != EEXIST) {

@@ -37,6 +37,9 @@ Try<std::string> readControl(const std::string& dir, std::string_view file);
 // (`<mount>/a` for the root "a/b"): the levels prepare() creates and configures.
 bool isAgentLevel(const Hierarchy& hierarchy, std::string_view dir);
 
+// Those levels, outermost first: `<mount>/a`, `<mount>/a/b` for the root "a/b".
+std::vector<std::string> agentLevels(const Hierarchy& hierarchy);
+
 // Writes `value` to `<dir>/<file>` in one write(2), as the kernel wants control values. `dir`
 // must be an agent level or pass the guard (checkContainer), so that no limit, freeze or kill
 // reaches the hierarchy's root or anything outside the agent's root. The file is not created: a

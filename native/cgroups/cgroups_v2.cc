@@ -30,15 +30,8 @@ class V2Manager final : public CgroupManager {
     Try<std::vector<std::string>> created = makeAgentRoot(hierarchy_);
     if (created.isError()) return created.error();
 
-    const std::string& root = hierarchy_.paths.cgroupsRoot();
     std::string parent = hierarchy_.paths.mountPoint();
-    std::size_t start = 0;
-    while (start <= root.size()) {
-      std::size_t end = root.find('/', start);
-      if (end == std::string::npos) end = root.size();
-      const std::string level = parent + "/" + root.substr(start, end - start);
-      start = end + 1;
-
+    for (const std::string& level : agentLevels(hierarchy_)) {
       Try<std::string> available = readControl(level, "cgroup.controllers");
       if (available.isError()) return available.error();
       const std::vector<std::string> listed = words(available.get());

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <array>
-#include <charconv>
 #include <cstdio>
 #include <unordered_map>
 
@@ -67,14 +66,6 @@ Try<std::string> unescape(std::string_view field, std::string_view name) {
   return out;
 }
 
-template <typename Integer>
-bool parseDecimal(std::string_view text, Integer& value) {
-  if (text.empty()) return false;
-  const auto result = std::from_chars(text.data(), text.data() + text.size(), value);
-  return result.ec == std::errc() && result.ptr == text.data() + text.size();
-}
-
-
 }  // namespace
 
 Try<MountInfoEntry> parseMountInfoLine(std::string_view line) {
@@ -99,15 +90,16 @@ Try<MountInfoEntry> parseMountInfoLine(std::string_view line) {
   }
 
   MountInfoEntry entry;
-  if (!parseDecimal(fields[0], entry.mountId) || entry.mountId < 0) {
+  if (!common::parseDecimal(fields[0], entry.mountId) || entry.mountId < 0) {
     return Error::plain("mount id is not a non-negative integer");
   }
-  if (!parseDecimal(fields[1], entry.parentId) || entry.parentId < 0) {
+  if (!common::parseDecimal(fields[1], entry.parentId) || entry.parentId < 0) {
     return Error::plain("parent id is not a non-negative integer");
   }
   const std::size_t colon = fields[2].find(':');
-  if (colon == std::string_view::npos || !parseDecimal(fields[2].substr(0, colon), entry.major) ||
-      !parseDecimal(fields[2].substr(colon + 1), entry.minor)) {
+  if (colon == std::string_view::npos ||
+      !common::parseDecimal(fields[2].substr(0, colon), entry.major) ||
+      !common::parseDecimal(fields[2].substr(colon + 1), entry.minor)) {
     return Error::plain("field 3 is not major:minor");
   }
 
@@ -138,21 +130,14 @@ Try<MountInfoEntry> parseMountInfoLine(std::string_view line) {
 
 Try<std::vector<MountInfoEntry>> parseMountInfo(std::string_view text, std::string_view origin) {
   std::vector<MountInfoEntry> entries;
-  std::size_t lineNumber = 0;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    std::size_t end = text.find('\n', start);
-    if (end == std::string_view::npos) end = text.size();
-    const std::string_view line = text.substr(start, end - start);
-    start = end + 1;
-    ++lineNumber;
-    if (line.empty()) continue;
+  for (const common::Line& line : common::Lines(text)) {
+    if (line.text.empty()) continue;
 
-    Try<MountInfoEntry> entry = parseMountInfoLine(line);
+    Try<MountInfoEntry> entry = parseMountInfoLine(line.text);
     if (entry.isError()) {
-      return Error::plain(std::string(origin) + ":" + std::to_string(lineNumber) +
+      return Error::plain(std::string(origin) + ":" + std::to_string(line.number) +
                               ": malformed mountinfo line (" + entry.error().message +
-                              "): " + common::quoteBytes(line, 160),
+                              "): " + common::quoteBytes(line.text, 160),
                           origin);
     }
     entries.push_back(std::move(entry).get());

@@ -15,7 +15,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <charconv>
 #include <climits>
 #include <cstdint>
 #include <cstdlib>
@@ -26,7 +25,9 @@
 
 #include "cgroups/containerizer_cli.h"
 #include "cgroups/namespaces.h"
+#include "common/fd.h"
 #include "common/file.h"
+#include "common/text.h"
 
 namespace mesos::cgroups {
 
@@ -35,34 +36,8 @@ namespace {
 // ---------------------------------------------------------------------------------------------
 // Small system helpers.
 
-// Owns one file descriptor; every descriptor the launcher opens is O_CLOEXEC, so none of them
-// reaches the task through exec.
-class UniqueFd {
- public:
-  UniqueFd() = default;
-  explicit UniqueFd(int fd) : fd_(fd) {}
-  ~UniqueFd() { reset(); }
-  UniqueFd(UniqueFd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-  UniqueFd& operator=(UniqueFd&& other) noexcept {
-    if (this != &other) {
-      reset();
-      fd_ = std::exchange(other.fd_, -1);
-    }
-    return *this;
-  }
-  UniqueFd(const UniqueFd&) = delete;
-  UniqueFd& operator=(const UniqueFd&) = delete;
-
-  int get() const { return fd_; }
-  int release() { return std::exchange(fd_, -1); }
-  void reset() {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-  }
-
- private:
-  int fd_ = -1;
-};
+// Every descriptor the launcher opens (held in a UniqueFd) is O_CLOEXEC, so none of them reaches
+// the task through exec.
 
 std::string errnoText(int errnum) { return std::generic_category().message(errnum); }
 
@@ -89,16 +64,16 @@ bool writeAll(int fd, std::string_view data) {
 }
 
 // Replaces `path` with `content` so that readers see the old file or the whole new one, never a
-// part: write a sibling temporary file, fsync it, rename it over. The directory is not fsynced:
-// after a host crash both files describe processes that no longer exist, and the agent treats a
-// missing file like a lost one.
+// part: write a sibling temporary file, rename it over. Nothing is fsynced, on purpose: the page
+// cache survives the death of the launcher or the agent, which is what these files are for, and
+// after a host crash they would describe processes that no longer exist (the agent treats a
+// missing file like a lost one). An fsync here cost 0.3-5 ms of every launch on ext4.
 std::optional<Error> writeFileAtomically(const std::string& path, std::string_view content) {
   const std::string temporary = path + ".tmp";
   UniqueFd fd(::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
                      0644));
   if (fd.get() < 0) return Error::fromErrno("open", temporary, errno);
   if (!writeAll(fd.get(), content)) return Error::fromErrno("write", temporary, errno);
-  if (::fsync(fd.get()) != 0) return Error::fromErrno("fsync", temporary, errno);
   if (::close(fd.release()) != 0) return Error::fromErrno("close", temporary, errno);
   if (::rename(temporary.c_str(), path.c_str()) != 0) {
     return Error::fromErrno("rename", path, errno);
@@ -121,16 +96,12 @@ bool exists(const std::string& path) {
 // The value of the line `<key> <number>` in a cgroup "flat keyed" file such as memory.events or
 // memory.oom_control, or nullopt when the line is missing or malformed.
 std::optional<std::uint64_t> keyedCounter(std::string_view text, std::string_view key) {
-  for (std::size_t start = 0; start < text.size();) {
-    std::size_t end = text.find('\n', start);
-    if (end == std::string_view::npos) end = text.size();
-    const std::string_view line = text.substr(start, end - start);
-    start = end + 1;
+  for (const common::Line& numbered : common::Lines(text)) {
+    const std::string_view line = numbered.text;
     if (line.size() <= key.size() || !line.starts_with(key) || line[key.size()] != ' ') continue;
     const std::string_view digits = line.substr(key.size() + 1);
     std::uint64_t value = 0;
-    const auto [rest, error] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
-    if (error != std::errc() || rest != digits.data() + digits.size()) return std::nullopt;
+    if (!common::parseDecimal(digits, value)) return std::nullopt;
     return value;
   }
   return std::nullopt;

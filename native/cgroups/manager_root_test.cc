@@ -8,7 +8,6 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/prctl.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -23,13 +22,13 @@
 #include <vector>
 
 #include "cgroups/manager.h"
-#include "common/file.h"
+#include "cgroups/manager_test_util.h"
 #include "test/check.h"
 
 namespace mesos::cgroups {
 namespace {
 
-const std::vector<Controller> kAll = {Controller::Cpu, Controller::Memory, Controller::Pids};
+using namespace test_support;
 
 std::string uniqueRoot() {
   std::random_device random;
@@ -39,16 +38,6 @@ std::string uniqueRoot() {
 }
 
 void skip(const std::string& reason) { std::printf("# skip: %s\n", reason.c_str()); }
-
-std::string kernelValue(const std::string& path) {
-  Try<std::string> text = readFile(path);
-  return text.isError() ? "<" + text.error().message + ">" : text.get();
-}
-
-bool isDirectory(const std::string& path) {
-  struct stat status;
-  return ::stat(path.c_str(), &status) == 0 && S_ISDIR(status.st_mode);
-}
 
 // A manager over a unique root, and the removal of that root from every hierarchy it used, after
 // destroying whatever container is left in it.
@@ -105,6 +94,23 @@ std::optional<std::string> v1SkipReason() {
   return std::nullopt;
 }
 
+// The cgroup.procs file of every dir. Built before a fork: the child may only make
+// async-signal-safe calls, and allocating memory is not one.
+std::vector<std::string> procsFiles(const std::vector<std::string>& dirs) {
+  std::vector<std::string> procs;
+  for (const std::string& dir : dirs) procs.push_back(dir + "/cgroup.procs");
+  return procs;
+}
+
+// In a forked child: writes "0" (the caller) into every file of procsFiles(), or exits with 10.
+void joinOrExit(const std::vector<std::string>& procs) {
+  for (const std::string& path : procs) {
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0 || ::write(fd, "0", 1) != 1) ::_exit(10);
+    ::close(fd);
+  }
+}
+
 // Our child, which joined the container's cgroups, and the daemon it started (double fork and
 // setsid, so that its parent is gone and it is in its own session: the kind of process a kill by
 // process group or by parent would miss). This process is a child subreaper meanwhile, so the
@@ -117,8 +123,7 @@ class Family {
   // async-signal-safe calls run between fork and exit.
   explicit Family(const std::vector<std::string>& dirs) {
     ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
-    std::vector<std::string> procs;
-    for (const std::string& dir : dirs) procs.push_back(dir + "/cgroup.procs");
+    const std::vector<std::string> procs = procsFiles(dirs);
     int inner[2];  // daemon -> child
     int outer[2];  // child -> this process
     if (::pipe2(inner, O_CLOEXEC) != 0) return;
@@ -131,11 +136,7 @@ class Family {
     child_ = ::fork();
     if (child_ == 0) {
       ::close(outer[0]);
-      for (const std::string& path : procs) {
-        const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
-        if (fd < 0 || ::write(fd, "0", 1) != 1) ::_exit(10);
-        ::close(fd);
-      }
+      joinOrExit(procs);
       const pid_t intermediate = ::fork();
       if (intermediate == 0) {
         ::setsid();
@@ -221,10 +222,10 @@ void killLeavesNoProcessBehind(CgroupManager& cgroups, const std::vector<std::st
   REQUIRE_OK(pids);
   CHECK(pids.get().empty());
   for (const std::string& dir : dirs) {
-    CHECK_EQ(kernelValue(dir + "/cgroup.procs"), "");
+    CHECK_EQ(contentOf(dir + "/cgroup.procs"), "");
     // v1: the freezer was thawed after the last round, so the cgroup is usable again.
     if (::access((dir + "/freezer.state").c_str(), F_OK) == 0) {
-      CHECK_EQ(kernelValue(dir + "/freezer.state"), "THAWED\n");
+      CHECK_EQ(contentOf(dir + "/freezer.state"), "THAWED\n");
     }
   }
   CHECK_EQ(family.reapChild(), SIGKILL);
@@ -239,14 +240,12 @@ TEST(v1_kernel_limits_read_back_as_written) {
   if (std::optional<std::string> reason = v1SkipReason()) return skip(*reason);
   TestCgroups cgroups(systemLayout().get(), kAll);
   REQUIRE_OK(cgroups.made());
-  REQUIRE_OK(cgroups->prepare());
-  Try<std::vector<std::string>> dirs = cgroups->create("c1");
-  REQUIRE_OK(dirs);
+  const std::vector<std::string> dirs = prepareAndCreate(*cgroups, "c1");
   const Layout& layout = systemLayout().get();
   const auto in = [&](const char* controller, const char* file) {
     Try<std::vector<std::string>> paths = cgroups->paths("c1");
     for (const std::string& dir : paths.get()) {
-      if (dir.starts_with(layout.v1.at(controller) + "/")) return kernelValue(dir + "/" + file);
+      if (dir.starts_with(layout.v1.at(controller) + "/")) return contentOf(dir + "/" + file);
     }
     return std::string("<no cgroup for ") + controller + ">";
   };
@@ -285,17 +284,15 @@ TEST(v1_kernel_limits_read_back_as_written) {
   CHECK_EQ(refused.error().syscall, "write");
 
   REQUIRE_OK(cgroups->destroy("c1"));
-  for (const std::string& dir : dirs.get()) CHECK(!isDirectory(dir));
+  for (const std::string& dir : dirs) CHECK(!isDirectory(dir));
 }
 
 TEST(v1_kernel_kill_leaves_no_process_behind) {
   if (std::optional<std::string> reason = v1SkipReason()) return skip(*reason);
   TestCgroups cgroups(systemLayout().get(), kAll);
   REQUIRE_OK(cgroups.made());
-  REQUIRE_OK(cgroups->prepare());
-  Try<std::vector<std::string>> dirs = cgroups->create("c1");
-  REQUIRE_OK(dirs);
-  killLeavesNoProcessBehind(*cgroups, dirs.get());
+  const std::vector<std::string> dirs = prepareAndCreate(*cgroups, "c1");
+  killLeavesNoProcessBehind(*cgroups, dirs);
 }
 
 // A container whose processes fork as fast as they can (bounded by pids.max, slowed by a CFS
@@ -304,23 +301,16 @@ TEST(v1_kernel_kill_stops_a_fork_storm) {
   if (std::optional<std::string> reason = v1SkipReason()) return skip(*reason);
   TestCgroups cgroups(systemLayout().get(), kAll);
   REQUIRE_OK(cgroups.made());
-  REQUIRE_OK(cgroups->prepare());
-  Try<std::vector<std::string>> dirs = cgroups->create("storm");
-  REQUIRE_OK(dirs);
+  const std::vector<std::string> dirs = prepareAndCreate(*cgroups, "storm");
   REQUIRE_OK(cgroups->update("storm", Limits{.cpus = 0.5, .cfsQuota = true,
                                              .memoryBytes = 256 << 20, .pidsMax = 32}));
-  std::vector<std::string> procs;
-  for (const std::string& dir : dirs.get()) procs.push_back(dir + "/cgroup.procs");
+  const std::vector<std::string> procs = procsFiles(dirs);
 
   ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
   const pid_t child = ::fork();
   REQUIRE(child >= 0);
   if (child == 0) {
-    for (const std::string& path : procs) {
-      const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
-      if (fd < 0 || ::write(fd, "0", 1) != 1) ::_exit(10);
-      ::close(fd);
-    }
+    joinOrExit(procs);
     const timespec pause{0, 1'000'000};
     for (;;) {
       if (::fork() < 0) ::nanosleep(&pause, nullptr);
@@ -354,11 +344,9 @@ TEST(v1_kernel_statistics_see_a_running_container) {
   if (std::optional<std::string> reason = v1SkipReason()) return skip(*reason);
   TestCgroups cgroups(systemLayout().get(), kAll);
   REQUIRE_OK(cgroups.made());
-  REQUIRE_OK(cgroups->prepare());
-  Try<std::vector<std::string>> dirs = cgroups->create("c1");
-  REQUIRE_OK(dirs);
+  const std::vector<std::string> dirs = prepareAndCreate(*cgroups, "c1");
   {
-    Family family(dirs.get());
+    Family family(dirs);
     REQUIRE(family.daemon() > 0);
     Try<Statistics> stats = cgroups->statistics("c1");
     REQUIRE_OK(stats);
@@ -395,12 +383,10 @@ TEST(v2_kernel_kill_leaves_no_process_behind) {
       CHECK_CONTAINS(prepared.error().message, "cgroup v2 controller \"pids\" is not available");
     }
   }
-  REQUIRE_OK(cgroups->prepare());
-  Try<std::vector<std::string>> dirs = cgroups->create("c1");
-  REQUIRE_OK(dirs);
+  const std::vector<std::string> dirs = prepareAndCreate(*cgroups, "c1");
   Try<Statistics> stats = cgroups->statistics("c1");
   REQUIRE_OK(stats);
-  killLeavesNoProcessBehind(*cgroups, dirs.get());
+  killLeavesNoProcessBehind(*cgroups, dirs);
 }
 
 }  // namespace

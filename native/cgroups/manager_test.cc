@@ -4,7 +4,6 @@
 // enforced) is in manager_root_test.cc.
 #include "cgroups/manager.h"
 
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmath>
@@ -15,7 +14,7 @@
 #include <vector>
 
 #include "cgroups/backend.h"
-#include "common/file.h"
+#include "cgroups/manager_test_util.h"
 #include "test/check.h"
 #include "test/temp_dir.h"
 
@@ -23,6 +22,7 @@ namespace mesos::cgroups {
 namespace {
 
 using test::TempDir;
+using namespace test_support;
 
 // A quick kill loop for the fake trees, where nothing ever changes on its own.
 ManagerOptions quick() {
@@ -39,16 +39,6 @@ void writeFile(const std::string& path, std::string_view content) {
   if (file == nullptr) throw std::runtime_error("cannot write " + path);
   std::fwrite(content.data(), 1, content.size(), file);
   std::fclose(file);
-}
-
-std::string contentOf(const std::string& path) {
-  Try<std::string> text = readFile(path);
-  return text.isError() ? "<" + text.error().message + ">" : text.get();
-}
-
-bool isDirectory(const std::string& path) {
-  struct stat status;
-  return ::stat(path.c_str(), &status) == 0 && S_ISDIR(status.st_mode);
 }
 
 // Plays the kernel's part in a fake tree: the control files of a new cgroup, per subsystem, with
@@ -114,6 +104,13 @@ struct FakeV1 {
       }
     }
   }
+
+  // prepare() and create(id), both required to succeed, and the new cgroups' files; the cgroups.
+  std::vector<std::string> createPopulated(CgroupManager& cgroups, std::string_view id) const {
+    std::vector<std::string> dirs = prepareAndCreate(cgroups, id);
+    populate(dirs);
+    return dirs;
+  }
 };
 
 // A fake v2 host whose agent root exists (as the kernel would populate it) with `available`
@@ -122,19 +119,32 @@ struct FakeV2 {
   TempDir tmp;
   Layout layout;
   std::string mount;
+  // The agent root, below `mount`.
+  std::string root;
 
-  explicit FakeV2(std::string_view available = "cpu memory pids\n", std::string_view root = "mesos") {
+  explicit FakeV2(std::string_view available = "cpu memory pids\n",
+                  std::string_view agentRoot = "mesos")
+      : root(agentRoot) {
     mount = tmp.path() + "/unified";
     layout.mode = Mode::V2;
     layout.v2 = mount;
-    std::filesystem::create_directories(mount + "/" + std::string(root));
+    std::filesystem::create_directories(mount + "/" + root);
     writeFile(mount + "/cgroup.subtree_control", "cpu memory pids\n");
-    writeFile(mount + "/" + std::string(root) + "/cgroup.controllers", available);
-    writeFile(mount + "/" + std::string(root) + "/cgroup.subtree_control", "");
+    writeFile(mount + "/" + root + "/cgroup.controllers", available);
+    writeFile(mount + "/" + root + "/cgroup.subtree_control", "");
   }
 
   void populate(const std::string& dir, const FakeKernel& kernel = {}) const {
     kernel.populate(dir, {"v2"});
+  }
+
+  // prepare() and create(id), both required to succeed, and the new cgroup's files, for a
+  // manager over this host's agent root; the cgroup.
+  std::string createPopulated(CgroupManager& cgroups, std::string_view id) const {
+    prepareAndCreate(cgroups, id);
+    const std::string dir = mount + "/" + root + "/" + std::string(id);
+    populate(dir);
+    return dir;
   }
 };
 
@@ -150,8 +160,6 @@ Limits limitsOf(double cpus, bool cfsQuota = false, std::optional<std::uint64_t>
                 std::optional<std::uint64_t> pidsMax = {}) {
   return Limits{.cpus = cpus, .cfsQuota = cfsQuota, .memoryBytes = memoryBytes, .pidsMax = pidsMax};
 }
-
-const std::vector<Controller> kAll = {Controller::Cpu, Controller::Memory, Controller::Pids};
 
 // ---- arithmetic -------------------------------------------------------------------------------
 
@@ -266,28 +274,23 @@ TEST(v1_prepare_creates_the_agent_root_in_every_used_hierarchy_and_is_idempotent
 TEST(v1_create_makes_one_cgroup_per_hierarchy_in_a_fixed_order) {
   FakeV1 host;
   auto cgroups = manager(host.layout, kAll);
-  REQUIRE_OK(cgroups->prepare());
-  Try<std::vector<std::string>> dirs = cgroups->create("c1");
-  REQUIRE_OK(dirs);
+  const std::vector<std::string> dirs = prepareAndCreate(*cgroups, "c1");
   const std::string& t = host.tmp.path();
-  CHECK((dirs.get() == std::vector<std::string>{t + "/cpu/mesos/c1", t + "/cpuacct/mesos/c1",
-                                               t + "/memory/mesos/c1", t + "/pids/mesos/c1",
-                                               t + "/freezer/mesos/c1"}));
-  for (const std::string& dir : dirs.get()) CHECK(isDirectory(dir));
+  CHECK((dirs == std::vector<std::string>{t + "/cpu/mesos/c1", t + "/cpuacct/mesos/c1",
+                                         t + "/memory/mesos/c1", t + "/pids/mesos/c1",
+                                         t + "/freezer/mesos/c1"}));
+  for (const std::string& dir : dirs) CHECK(isDirectory(dir));
   Try<std::vector<std::string>> paths = cgroups->paths("c1");
   REQUIRE_OK(paths);
-  CHECK(paths.get() == dirs.get());
+  CHECK(paths.get() == dirs);
 }
 
 TEST(v1_co_mounted_controllers_share_one_cgroup) {
   FakeV1 host({{"cpu", "cpuacct"}, {"memory"}});
   auto cgroups = manager(host.layout, {Controller::Cpu, Controller::Memory, Controller::Cpu});
-  REQUIRE_OK(cgroups->prepare());
-  Try<std::vector<std::string>> dirs = cgroups->create("c1");
-  REQUIRE_OK(dirs);
+  const std::vector<std::string> dirs = prepareAndCreate(*cgroups, "c1");
   const std::string& t = host.tmp.path();
-  CHECK((dirs.get() ==
-        std::vector<std::string>{t + "/cpu,cpuacct/mesos/c1", t + "/memory/mesos/c1"}));
+  CHECK((dirs == std::vector<std::string>{t + "/cpu,cpuacct/mesos/c1", t + "/memory/mesos/c1"}));
 }
 
 TEST(v1_create_refuses_an_existing_cgroup_and_undoes_its_own_directories) {
@@ -318,10 +321,7 @@ TEST(v1_create_before_prepare_says_so) {
 TEST(v1_update_writes_the_computed_limits) {
   FakeV1 host;
   auto cgroups = manager(host.layout, kAll);
-  REQUIRE_OK(cgroups->prepare());
-  Try<std::vector<std::string>> dirs = cgroups->create("c1");
-  REQUIRE_OK(dirs);
-  host.populate(dirs.get());
+  host.createPopulated(*cgroups, "c1");
   const std::string& t = host.tmp.path();
 
   Limits limits;
@@ -349,12 +349,9 @@ TEST(v1_update_writes_the_computed_limits) {
 TEST(v1_update_touches_only_the_controllers_in_use) {
   FakeV1 host;
   auto cgroups = manager(host.layout, {Controller::Memory});
-  REQUIRE_OK(cgroups->prepare());
-  Try<std::vector<std::string>> dirs = cgroups->create("c1");
-  REQUIRE_OK(dirs);
+  const std::vector<std::string> dirs = host.createPopulated(*cgroups, "c1");
   // memory and freezer only.
-  CHECK_EQ(dirs.get().size(), 2u);
-  host.populate(dirs.get());
+  CHECK_EQ(dirs.size(), 2u);
   REQUIRE_OK(cgroups->update("c1", limitsOf(1, true, 64 << 20)));
   CHECK_EQ(contentOf(host.tmp.path() + "/memory/mesos/c1/memory.limit_in_bytes"), "67108864");
   CHECK(!isDirectory(host.tmp.path() + "/cpu/mesos/c1"));
@@ -375,10 +372,7 @@ TEST(v1_update_of_a_missing_cgroup_quotes_open_and_the_path) {
 TEST(v1_statistics_are_parsed_from_the_control_files) {
   FakeV1 host;
   auto cgroups = manager(host.layout, kAll);
-  REQUIRE_OK(cgroups->prepare());
-  Try<std::vector<std::string>> dirs = cgroups->create("c1");
-  REQUIRE_OK(dirs);
-  host.populate(dirs.get());
+  host.createPopulated(*cgroups, "c1");
 
   Try<Statistics> stats = cgroups->statistics("c1");
   REQUIRE_OK(stats);
@@ -408,10 +402,7 @@ TEST(v1_statistics_are_parsed_from_the_control_files) {
 TEST(v1_statistics_of_unused_controllers_stay_empty) {
   FakeV1 host;
   auto cgroups = manager(host.layout, {Controller::Cpu});
-  REQUIRE_OK(cgroups->prepare());
-  Try<std::vector<std::string>> dirs = cgroups->create("c1");
-  REQUIRE_OK(dirs);
-  host.populate(dirs.get());
+  host.createPopulated(*cgroups, "c1");
   Try<Statistics> stats = cgroups->statistics("c1");
   REQUIRE_OK(stats);
   CHECK_GT(stats.get().cpusUserTimeSecs, 0.0);
@@ -422,10 +413,7 @@ TEST(v1_statistics_of_unused_controllers_stay_empty) {
 TEST(malformed_control_files_are_errors_naming_the_file) {
   FakeV1 host;
   auto cgroups = manager(host.layout, kAll);
-  REQUIRE_OK(cgroups->prepare());
-  Try<std::vector<std::string>> dirs = cgroups->create("c1");
-  REQUIRE_OK(dirs);
-  host.populate(dirs.get());
+  host.createPopulated(*cgroups, "c1");
   const std::string stat = host.tmp.path() + "/memory/mesos/c1/memory.stat";
   writeFile(stat, "rss lots\n");
   Try<Statistics> stats = cgroups->statistics("c1");
@@ -444,10 +432,7 @@ TEST(malformed_control_files_are_errors_naming_the_file) {
 TEST(v1_pids_is_the_union_over_hierarchies_and_nested_cgroups) {
   FakeV1 host;
   auto cgroups = manager(host.layout, kAll);
-  REQUIRE_OK(cgroups->prepare());
-  Try<std::vector<std::string>> dirs = cgroups->create("c1");
-  REQUIRE_OK(dirs);
-  host.populate(dirs.get());
+  host.createPopulated(*cgroups, "c1");
   const std::string t = host.tmp.path();
   writeFile(t + "/cpu/mesos/c1/cgroup.procs", "30\n10\n");
   writeFile(t + "/memory/mesos/c1/cgroup.procs", "10\n20\n");
@@ -470,10 +455,7 @@ TEST(v1_pids_is_the_union_over_hierarchies_and_nested_cgroups) {
 TEST(v1_kill_freezes_and_thaws_and_ends_when_the_cgroups_are_empty) {
   FakeV1 host;
   auto cgroups = manager(host.layout, kAll);
-  REQUIRE_OK(cgroups->prepare());
-  Try<std::vector<std::string>> dirs = cgroups->create("c1");
-  REQUIRE_OK(dirs);
-  host.populate(dirs.get());
+  host.createPopulated(*cgroups, "c1");
   REQUIRE_OK(cgroups->kill("c1"));
   // Nothing was listed, so nothing was frozen.
   CHECK_EQ(contentOf(host.tmp.path() + "/freezer/mesos/c1/freezer.state"), "THAWED\n");
@@ -499,17 +481,14 @@ TEST(v1_kill_and_destroy_of_a_container_without_cgroups_succeed) {
 TEST(v1_destroy_removes_every_cgroup_children_first_and_is_idempotent) {
   FakeV1 host;
   auto cgroups = manager(host.layout, kAll);
-  REQUIRE_OK(cgroups->prepare());
-  Try<std::vector<std::string>> dirs = cgroups->create("c1");
-  REQUIRE_OK(dirs);
-  host.populate(dirs.get());
+  const std::vector<std::string> dirs = host.createPopulated(*cgroups, "c1");
   const std::string nested = host.tmp.path() + "/cpu/mesos/c1/mesos/child";
   std::filesystem::create_directories(nested);
   host.populate({nested});
   REQUIRE_OK(cgroups->create("c2"));
 
   REQUIRE_OK(cgroups->destroy("c1"));
-  for (const std::string& dir : dirs.get()) CHECK(!isDirectory(dir));
+  for (const std::string& dir : dirs) CHECK(!isDirectory(dir));
   // The agent root and the other container are untouched.
   CHECK(isDirectory(host.tmp.path() + "/cpu/mesos/c2"));
   CHECK(isDirectory(host.tmp.path() + "/cpu/mesos"));
@@ -519,9 +498,7 @@ TEST(v1_destroy_removes_every_cgroup_children_first_and_is_idempotent) {
 TEST(destroy_refuses_a_subdirectory_it_cannot_vouch_for) {
   FakeV1 host;
   auto cgroups = manager(host.layout, kAll);
-  REQUIRE_OK(cgroups->prepare());
-  Try<std::vector<std::string>> dirs = cgroups->create("c1");
-  REQUIRE_OK(dirs);
+  prepareAndCreate(*cgroups, "c1");
   std::filesystem::create_directories(host.tmp.path() + "/cpu/mesos/c1/bad name");
   Try<Nothing> destroyed = cgroups->destroy("c1");
   REQUIRE(destroyed.isError());
@@ -629,11 +606,9 @@ TEST(v2_prepare_leaves_parents_it_did_not_create_alone) {
 TEST(v2_create_makes_one_cgroup_and_update_writes_the_computed_limits) {
   FakeV2 host;
   auto cgroups = manager(host.layout, kAll);
-  REQUIRE_OK(cgroups->prepare());
-  Try<std::vector<std::string>> dirs = cgroups->create("c1");
-  REQUIRE_OK(dirs);
+  const std::vector<std::string> dirs = prepareAndCreate(*cgroups, "c1");
   const std::string dir = host.mount + "/mesos/c1";
-  CHECK((dirs.get() == std::vector<std::string>{dir}));
+  CHECK((dirs == std::vector<std::string>{dir}));
   host.populate(dir);
 
   REQUIRE_OK(cgroups->update("c1", Limits{.cpus = 0.5, .cfsQuota = true,
@@ -658,9 +633,7 @@ TEST(v2_create_makes_one_cgroup_and_update_writes_the_computed_limits) {
 TEST(v2_statistics_are_parsed_from_the_control_files) {
   FakeV2 host;
   auto cgroups = manager(host.layout, kAll);
-  REQUIRE_OK(cgroups->prepare());
-  REQUIRE_OK(cgroups->create("c1"));
-  host.populate(host.mount + "/mesos/c1");
+  host.createPopulated(*cgroups, "c1");
   Try<Statistics> stats = cgroups->statistics("c1");
   REQUIRE_OK(stats);
   CHECK_EQ(stats.get().cpusUserTimeSecs, 1.5);
@@ -681,10 +654,7 @@ TEST(v2_statistics_are_parsed_from_the_control_files) {
 TEST(v2_kill_writes_cgroup_kill_or_freezes_without_it) {
   FakeV2 host;
   auto cgroups = manager(host.layout, kAll);
-  REQUIRE_OK(cgroups->prepare());
-  REQUIRE_OK(cgroups->create("c1"));
-  const std::string dir = host.mount + "/mesos/c1";
-  host.populate(dir);
+  const std::string dir = host.createPopulated(*cgroups, "c1");
   writeFile(dir + "/cgroup.procs", "4194999\n");  // never goes: see the v1 kill test
   Try<Nothing> killed = cgroups->kill("c1");
   REQUIRE(killed.isError());
@@ -705,10 +675,7 @@ TEST(v2_kill_writes_cgroup_kill_or_freezes_without_it) {
 TEST(v2_destroy_removes_the_tree_and_is_idempotent) {
   FakeV2 host;
   auto cgroups = manager(host.layout, kAll);
-  REQUIRE_OK(cgroups->prepare());
-  REQUIRE_OK(cgroups->create("c1"));
-  const std::string dir = host.mount + "/mesos/c1";
-  host.populate(dir);
+  const std::string dir = host.createPopulated(*cgroups, "c1");
   std::filesystem::create_directories(dir + "/leaf");
   host.populate(dir + "/leaf");
   Try<std::vector<std::string>> ids = cgroups->containers();

@@ -6,25 +6,11 @@
 
 #include <cerrno>
 
+#include "common/fd.h"
+
 namespace mesos {
 
 namespace {
-
-// Closes the descriptor on every return path; close errors on a read-only descriptor carry no
-// information worth reporting.
-class FileDescriptor {
- public:
-  explicit FileDescriptor(int fd) : fd_(fd) {}
-  ~FileDescriptor() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  FileDescriptor(const FileDescriptor&) = delete;
-  FileDescriptor& operator=(const FileDescriptor&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
 
 Error notRegular(const std::string& path, int errnum, const char* what) {
   Error error = Error::fromErrno("open", path, errnum);
@@ -42,7 +28,8 @@ Try<std::string> readFile(const std::string& path, std::size_t maxBytes) {
     return notRegular(shown, EINVAL, "the path contains a NUL byte");
   }
   // O_NONBLOCK: opening a FIFO for reading must not wait for a writer before fstat rejects it.
-  const FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
+  // Close errors on a read-only descriptor carry no information worth reporting.
+  const UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
   if (fd.get() < 0) return Error::fromErrno("open", path, errno);
 
   struct stat status;

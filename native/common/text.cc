@@ -34,4 +34,15 @@ std::string quoteBytes(std::string_view text, std::size_t maxShown) {
   return out;
 }
 
+void Lines::iterator::advance() {
+  if (next_ >= text_.size()) {
+    done_ = true;
+    return;
+  }
+  std::size_t end = text_.find('\n', next_);
+  if (end == std::string_view::npos) end = text_.size();
+  line_ = Line{text_.substr(next_, end - next_), line_.number + 1};
+  next_ = end + 1;
+}
+
 }  // namespace mesos::common
