@@ -41,6 +41,10 @@ export const ERRORS = {
     status: 403, exit: 77,
     doc: 'The caller may not make this call now: e.g. a scheduler call from a framework that is not subscribed.',
   },
+  CONFLICT: {
+    status: 409, exit: 75,
+    doc: 'An operator call conflicts with the cluster\'s state (resources to reserve or unreserve are not available on the agent, a maintenance change that breaks the schedule); the message says what.',
+  },
   NOT_ACCEPTABLE: {
     status: 406, exit: 64,
     doc: 'The request\'s `Accept` header allows no encoding we write (JSON; protobuf is not spoken yet).',

@@ -1,21 +1,32 @@
 // The master's registry: the cluster state that must survive a master failover, as Mesos's
 // registrar keeps it (docs/ARCHITECTURE.md section 5, mesos-api.md section 8). It holds the
-// admitted, unreachable and gone agents, role weights and quota configs. Frameworks, tasks and
+// admitted, unreachable and gone agents, role weights, quota configs, and the maintenance schedule
+// with the machines that are DOWN (Mesos's `schedules` and `machines`). Frameworks, tasks and
 // offers are not here: agents and schedulers bring them back when they reregister and resubscribe.
 //
 // Layout in the Store, one entry per item so that a change writes only what changed:
 //
-//   registry/version            1 (the layout below; anything else is refused on recover)
-//   registry/agents/<id>        {"info": AgentInfo, "deactivated": bool}
-//   registry/unreachable/<id>   {"id": AgentID, "timestamp": TimeInfo}
-//   registry/gone/<id>          {"id": AgentID, "timestamp": TimeInfo}
-//   registry/weights/<role>     WeightInfo
-//   registry/quotas/<role>      QuotaConfig
+//   registry/version                   1 (the layout below; anything else is refused on recover)
+//   registry/agents/<id>               {"info": AgentInfo, "deactivated": bool}
+//   registry/unreachable/<id>          {"id": AgentID, "timestamp": TimeInfo}
+//   registry/gone/<id>                 {"id": AgentID, "timestamp": TimeInfo}
+//   registry/weights/<role>            WeightInfo
+//   registry/quotas/<role>             QuotaConfig
+//   registry/down-machines/<machine>   MachineID, of a machine that is DOWN
+//   registry/schedule                  maintenance.Schedule, with at least one window
 //
-// Keys are unambiguous for any agent id and role: no kind's prefix (which ends in a slash) is a
-// prefix of another's, and the id or role is the whole rest of the key, slashes and all. So an id
-// `a/b` is the key `registry/agents/a/b` and nothing else can be, and nothing else may ever be
-// nested under a kind's prefix. Values are Mesos messages in their JSON dialect, written through
+// <machine> is maintenance.ts's machineKey: the machine's JSON with its hostname lowered, e.g.
+// `registry/down-machines/{"hostname":"agent1","ip":"10.0.0.1"}`. The schedule is one entry, as
+// the operator replaces it whole; no schedule (the empty one) is no entry. A machine is DRAINING
+// when it is in the schedule and has no down-machines entry, and every down-machines entry is a
+// machine of the schedule (maintenance.ts's MaintenanceState); which of the two, the schedule or
+// the entries, changes with each mutation is said on the mutation.
+//
+// Keys are unambiguous for any agent id, role and machine: no kind's prefix (which ends in a slash)
+// is a prefix of another's or of a single entry's key (version, schedule), and the id, role or
+// machine is the whole rest of the key, slashes and all. So an id `a/b` is the key
+// `registry/agents/a/b` and nothing else can be, and nothing else may ever be nested under a
+// kind's prefix. Values are Mesos messages in their JSON dialect, written through
 // the codec (lib/api/codec.ts) and read back through it, so a value that the codec would not
 // accept never reaches the disk, and one that has gone bad on the disk is caught on recover.
 //
@@ -25,8 +36,10 @@
 // Mutations are registrar operations: each decides whether it applies against the state left by
 // the mutations called before it, writes one synced batch, and only then changes the in-memory
 // view. One that does not apply resolves false and writes nothing, as Mesos's operations return
-// false to mean "no change". A mutation whose write fails rejects with the store's error and
-// leaves the view as it was; after STORE_IO the disk may or may not hold the write (see
+// false to mean "no change". One called with arguments it cannot store (the wrong shape, or for
+// maintenance a rule of Mesos's that the master should have checked first) rejects with
+// STORE_INVALID_OP and writes nothing. A mutation whose write fails rejects with the store's error
+// and leaves the view as it was; after STORE_IO the disk may or may not hold the write (see
 // lib/store/store.ts), so the master should then stop trusting this Registry and recover a new
 // one, as Mesos's master aborts when a registrar operation fails.
 
@@ -38,9 +51,20 @@ import { MesosError } from '../common/errors.ts';
 import { decodeJson, encodeJson, putJsonOp } from '../store/json.ts';
 import { checkKey, quoteKey } from '../store/store.ts';
 import type { Store, StoreOp } from '../store/store.ts';
+import type * as maintenance from '../types/maintenance.ts';
 import type * as v1 from '../types/mesos.ts';
 import type { QuotaConfig } from '../types/quota.ts';
 import type { MessageTypes } from '../types/registry.ts';
+import {
+  NO_MAINTENANCE,
+  formatMachine,
+  machineKey,
+  removeMachines,
+  scheduledMachines,
+  validateMachines,
+  validateSchedule,
+} from './maintenance.ts';
+import type { MaintenanceState } from './maintenance.ts';
 
 /** The layout version this code reads and writes, stored at `registry/version`. */
 export const REGISTRY_VERSION = 1;
@@ -49,18 +73,25 @@ export const REGISTRY_VERSION = 1;
 export const REGISTRY_PREFIX = 'registry/';
 const VERSION_KEY = `${REGISTRY_PREFIX}version`;
 
-/** The key prefix of each kind of entry; the rest of the key is the agent id or the role. */
+/** The key of the maintenance schedule, a single entry. */
+export const REGISTRY_SCHEDULE_KEY = `${REGISTRY_PREFIX}schedule`;
+
+/**
+ * The key prefix of each kind of entry; the rest of the key is the agent id, the role, or the
+ * machine's machineKey.
+ */
 export const REGISTRY_KEY_PREFIXES = {
   agents: `${REGISTRY_PREFIX}agents/`,
   unreachable: `${REGISTRY_PREFIX}unreachable/`,
   gone: `${REGISTRY_PREFIX}gone/`,
   weights: `${REGISTRY_PREFIX}weights/`,
   quotas: `${REGISTRY_PREFIX}quotas/`,
+  downMachines: `${REGISTRY_PREFIX}down-machines/`,
 } as const;
 
 export type RegistryKind = keyof typeof REGISTRY_KEY_PREFIXES;
 
-/** The key of the entry of `kind` for agent id or role `name`. */
+/** The key of the entry of `kind` for agent id, role or machine key `name`. */
 export function registryKey(kind: RegistryKind, name: string): string {
   return REGISTRY_KEY_PREFIXES[kind] + name;
 }
@@ -86,7 +117,8 @@ export interface RemovedAgent {
 /**
  * What the registry holds. An agent id appears in at most one of `agents`, `unreachable` and
  * `gone`. `weights` holds only roles whose weight is not the default 1, and `quotas` only roles
- * with guarantees or limits.
+ * with guarantees or limits. `schedule` and `downMachines` are a MaintenanceState
+ * (maintenance.ts): every key in `downMachines` is the machineKey of a machine of `schedule`.
  */
 export interface RegistrySnapshot {
   readonly agents: ReadonlyMap<string, AdmittedAgent>;
@@ -94,6 +126,13 @@ export interface RegistrySnapshot {
   readonly gone: ReadonlyMap<string, RemovedAgent>;
   readonly weights: ReadonlyMap<string, number>;
   readonly quotas: ReadonlyMap<string, QuotaConfig>;
+  /**
+   * The maintenance schedule, `{}` when there is none, deeply frozen. The property is live (it
+   * reads the current schedule); the object it returns is replaced, never changed, by a mutation.
+   */
+  readonly schedule: maintenance.Schedule;
+  /** The machineKey of every machine that is DOWN. */
+  readonly downMachines: ReadonlySet<string>;
 }
 
 /** The GC limits of Mesos's `--registry_max_agent_age` and `--registry_max_agent_count`. */
@@ -151,6 +190,43 @@ class ReadonlyMapView<K, V> implements ReadonlyMap<K, V> {
   }
 }
 
+/** A read-only, live window onto one of the registry's sets, as ReadonlyMapView is for maps. */
+class ReadonlySetView<T> implements ReadonlySet<T> {
+  readonly #set: Set<T>;
+
+  constructor(set: Set<T>) {
+    this.#set = set;
+  }
+
+  get size(): number {
+    return this.#set.size;
+  }
+
+  has(value: T): boolean {
+    return this.#set.has(value);
+  }
+
+  forEach(callback: (value: T, value2: T, set: ReadonlySet<T>) => void, thisArg?: unknown): void {
+    this.#set.forEach((value) => callback.call(thisArg, value, value, this));
+  }
+
+  entries(): SetIterator<[T, T]> {
+    return this.#set.entries();
+  }
+
+  keys(): SetIterator<T> {
+    return this.#set.keys();
+  }
+
+  values(): SetIterator<T> {
+    return this.#set.values();
+  }
+
+  [Symbol.iterator](): SetIterator<T> {
+    return this.#set.values();
+  }
+}
+
 // What a mutation does once it has decided that it applies: the batch to write, and the change to
 // the in-memory view to make once the batch is on disk.
 interface Change {
@@ -173,18 +249,18 @@ export class Registry {
   // that moves an agent deletes its old entry in the same batch that puts its new one. #weights
   // never holds the default weight 1 and #quotas never holds a config with neither guarantees nor
   // limits: those are written as deletions. Values are deeply frozen, so callers may keep them.
+  // #schedule mirrors the schedule entry (the frozen `{}` when there is none, never a stored
+  // schedule without windows) and #down the keys under the down-machines prefix; every key in #down
+  // is a machine of #schedule, because recover checks it, updateSchedule refuses to drop a DOWN
+  // machine, and stopMaintenance takes a machine out of both in one batch.
   readonly #agents = new Map<string, AdmittedAgent>();
   readonly #unreachable = new Map<string, RemovedAgent>();
   readonly #gone = new Map<string, RemovedAgent>();
   readonly #weights = new Map<string, number>();
   readonly #quotas = new Map<string, QuotaConfig>();
-  readonly #snapshot: RegistrySnapshot = Object.freeze({
-    agents: new ReadonlyMapView(this.#agents),
-    unreachable: new ReadonlyMapView(this.#unreachable),
-    gone: new ReadonlyMapView(this.#gone),
-    weights: new ReadonlyMapView(this.#weights),
-    quotas: new ReadonlyMapView(this.#quotas),
-  });
+  #schedule: maintenance.Schedule = NO_MAINTENANCE.schedule;
+  readonly #down = new Set<string>();
+  readonly #snapshot: RegistrySnapshot = this.#createSnapshot();
 
   // The last queued mutation, settled or not. It never rejects: failures go to that mutation's
   // caller, and the next mutation runs against the unchanged state.
@@ -215,7 +291,8 @@ export class Registry {
     for await (const [key, bytes] of store.scan(REGISTRY_PREFIX)) {
       if (key === VERSION_KEY) continue;
       firstKey ??= key;
-      registry.#load(key, decodeJson(key, bytes));
+      if (key === REGISTRY_SCHEDULE_KEY) registry.#loadSchedule(decodeJson(key, bytes));
+      else registry.#load(key, decodeJson(key, bytes));
     }
     if (version === undefined) {
       if (firstKey !== undefined) {
@@ -225,6 +302,7 @@ export class Registry {
       await store.put(VERSION_KEY, encodeJson(VERSION_KEY, REGISTRY_VERSION));
     }
     registry.#checkDisjoint();
+    registry.#checkMaintenance();
     return registry;
   }
 
@@ -465,6 +543,86 @@ export class Registry {
     }).then(() => dropped);
   }
 
+  // Maintenance. These are Mesos's UpdateSchedule, StartMaintenance and StopMaintenance
+  // (src/master/maintenance.cpp). The Mesos rules are maintenance.ts's, and the master checks them
+  // with those functions first, against the snapshot, to answer 400 in Mesos's words. The registry
+  // calls the same functions again as a guard on its own invariants: at call time the rules that
+  // do not depend on the state (STORE_INVALID_OP, nothing queued), and for updateSchedule, at its
+  // turn, the one that does (a DOWN machine must stay in the schedule). startMaintenance and
+  // stopMaintenance apply at their turn to those of the machines they can, as Mesos's operations
+  // do, so a race with another mutation makes them do less, never something the rules forbid.
+
+  /**
+   * Replaces the maintenance schedule. Machines new to it become DRAINING, machines left out of it
+   * UP, and DOWN machines stay DOWN; the empty schedule cancels all maintenance (and deletes the
+   * entry). Rejects with STORE_INVALID_OP when the schedule breaks validateSchedule: at call time
+   * for the rules about the schedule itself, at its turn when it leaves out a machine that is DOWN.
+   * False when the schedule is the one stored (compared in its stored form).
+   */
+  updateSchedule(schedule: maintenance.Schedule): Promise<boolean> {
+    return this.#mutate(() => {
+      const value = checkedSchedule(schedule);
+      const op = scheduleOp(value);
+      return () => {
+        const error = validateSchedule(value, this.#maintenance());
+        if (error !== undefined) throw new MesosError('STORE_INVALID_OP', `Cannot update the maintenance schedule: ${error}`);
+        if (sameMessage('mesos.v1.maintenance.Schedule', this.#schedule, value)) return undefined;
+        return { ops: [op], apply: () => (this.#schedule = value) };
+      };
+    });
+  }
+
+  /**
+   * Takes machines DOWN, writing a down-machines entry for each (with the machine as the schedule
+   * spells it). At its turn it applies to the listed machines that are DRAINING; ones not in the
+   * schedule or already DOWN are passed over, and when that is all of them it resolves false and
+   * writes nothing. Rejects with STORE_INVALID_OP at call time when the list breaks
+   * validateMachines (empty, an invalid machine, one listed twice).
+   */
+  startMaintenance(machineIds: readonly v1.MachineID[]): Promise<boolean> {
+    return this.#mutate(() => {
+      const keys = checkedMachines(machineIds, 'start');
+      return () => {
+        const scheduled = scheduledMachines(this.#schedule);
+        const going = keys.filter((key) => scheduled.has(key) && !this.#down.has(key));
+        if (going.length === 0) return undefined;
+        return {
+          ops: going.map((key) => putJsonOp(registryKey('downMachines', key), codec.encodeValue('mesos.v1.MachineID', scheduled.get(key)!.id))),
+          apply: () => {
+            for (const key of going) this.#down.add(key);
+          },
+        };
+      };
+    });
+  }
+
+  /**
+   * Brings DOWN machines UP: deletes their down-machines entries and takes them out of the schedule,
+   * dropping the windows that leaves empty (and the schedule entry, if that is all of them), in one
+   * batch. At its turn it applies to the listed machines that are DOWN; the others are passed over
+   * (Mesos's StopMaintenance would take a DRAINING one out of the schedule too, but its master never
+   * asks: a machine must be DOWN to be brought up), and when that is all of them it resolves false
+   * and writes nothing. Rejects with STORE_INVALID_OP at call time when the list breaks
+   * validateMachines.
+   */
+  stopMaintenance(machineIds: readonly v1.MachineID[]): Promise<boolean> {
+    return this.#mutate(() => {
+      const keys = checkedMachines(machineIds, 'stop');
+      return () => {
+        const coming = new Set(keys.filter((key) => this.#down.has(key)));
+        if (coming.size === 0) return undefined;
+        const schedule = deepFreeze(removeMachines(this.#schedule, coming));
+        return {
+          ops: [...[...coming].map((key) => deleteOp('downMachines', key)), scheduleOp(schedule)],
+          apply: () => {
+            for (const key of coming) this.#down.delete(key);
+            this.#schedule = schedule;
+          },
+        };
+      };
+    });
+  }
+
   // Queues a mutation. `prepare` runs now, at call time: it validates and encodes the arguments,
   // so that a bad call rejects without waiting and a caller changing its objects afterwards cannot
   // change what is written. The function it returns runs in turn, after every mutation called
@@ -487,6 +645,25 @@ export class Registry {
     return result;
   }
 
+  #createSnapshot(): RegistrySnapshot {
+    const schedule = (): maintenance.Schedule => this.#schedule;
+    return Object.freeze({
+      agents: new ReadonlyMapView(this.#agents),
+      unreachable: new ReadonlyMapView(this.#unreachable),
+      gone: new ReadonlyMapView(this.#gone),
+      weights: new ReadonlyMapView(this.#weights),
+      quotas: new ReadonlyMapView(this.#quotas),
+      get schedule() {
+        return schedule();
+      },
+      downMachines: new ReadonlySetView(this.#down),
+    });
+  }
+
+  #maintenance(): MaintenanceState {
+    return { schedule: this.#schedule, down: this.#down };
+  }
+
   #known(agentId: string): boolean {
     return this.#agents.has(agentId) || this.#unreachable.has(agentId) || this.#gone.has(agentId);
   }
@@ -497,7 +674,7 @@ export class Registry {
     const kind = (Object.keys(REGISTRY_KEY_PREFIXES) as RegistryKind[]).find((k) => key.startsWith(REGISTRY_KEY_PREFIXES[k]));
     if (kind === undefined) throw corrupt(key, 'it is not a registry key this master knows');
     const name = key.slice(REGISTRY_KEY_PREFIXES[kind].length);
-    if (name === '') throw corrupt(key, `it names no ${kind === 'weights' || kind === 'quotas' ? 'role' : 'agent'}`);
+    if (name === '') throw corrupt(key, `it names no ${kind === 'weights' || kind === 'quotas' ? 'role' : kind === 'downMachines' ? 'machine' : 'agent'}`);
     switch (kind) {
       case 'agents': {
         if (!isPlainObject(json)) throw corrupt(key, 'an admitted agent must be an object with info and deactivated');
@@ -533,6 +710,32 @@ export class Registry {
         this.#quotas.set(name, deepFreeze(config));
         return;
       }
+      case 'downMachines': {
+        // Whether the machine is in the schedule is checked once everything is loaded.
+        const id = readMessage(key, 'mesos.v1.MachineID', json);
+        if (machineKey(id) !== name) throw corrupt(key, `the machine is ${formatMachine(id)}, not the one in the key`);
+        this.#down.add(name);
+        return;
+      }
+    }
+  }
+
+  // The schedule entry, during recover: it must decode, have a window, and keep every rule of
+  // validateSchedule that does not depend on the state, because nothing else could have written it.
+  #loadSchedule(json: unknown): void {
+    const schedule = readMessage(REGISTRY_SCHEDULE_KEY, 'mesos.v1.maintenance.Schedule', json);
+    if ((schedule.windows ?? []).length === 0) throw corrupt(REGISTRY_SCHEDULE_KEY, 'the schedule has no windows');
+    const error = validateSchedule(schedule, NO_MAINTENANCE);
+    if (error !== undefined) throw corrupt(REGISTRY_SCHEDULE_KEY, error);
+    this.#schedule = deepFreeze(schedule);
+  }
+
+  // A DOWN machine outside the schedule breaks MaintenanceState's invariant; whether it should be
+  // UP or scheduled cannot be told, so recover refuses rather than guess.
+  #checkMaintenance(): void {
+    const scheduled = scheduledMachines(this.#schedule);
+    for (const key of this.#down) {
+      if (!scheduled.has(key)) throw corrupt(registryKey('downMachines', key), 'the machine is DOWN but not in the maintenance schedule');
     }
   }
 
@@ -659,6 +862,32 @@ function storedWeight(role: string, weight: number): unknown {
 
 function deleteOp(kind: RegistryKind, name: string): StoreOp {
   return { type: 'del', key: registryKey(kind, name) };
+}
+
+// The schedule as it will be stored, checked against the rules of validateSchedule that do not
+// depend on the state; frozen, so that its index in maintenance.ts is built once.
+function checkedSchedule(schedule: maintenance.Schedule): maintenance.Schedule {
+  const value = normalize('mesos.v1.maintenance.Schedule', schedule, 'maintenance schedule');
+  const error = validateSchedule(value, NO_MAINTENANCE);
+  if (error !== undefined) throw new MesosError('STORE_INVALID_OP', `Cannot store the maintenance schedule in the registry: ${error}`);
+  return deepFreeze(value);
+}
+
+// The write that leaves `schedule` stored: the empty one is no entry.
+function scheduleOp(schedule: maintenance.Schedule): StoreOp {
+  if ((schedule.windows ?? []).length === 0) return { type: 'del', key: REGISTRY_SCHEDULE_KEY };
+  return putJsonOp(REGISTRY_SCHEDULE_KEY, codec.encodeValue('mesos.v1.maintenance.Schedule', schedule));
+}
+
+// The machineKeys of a START or STOP list, checked for shape and against validateMachines.
+function checkedMachines(machineIds: readonly v1.MachineID[], action: 'start' | 'stop'): string[] {
+  if (!Array.isArray(machineIds)) {
+    throw new MesosError('STORE_INVALID_OP', `Cannot ${action} maintenance on ${machineIds === null ? 'null' : typeof machineIds}; expected an array of MachineID`);
+  }
+  const ids = machineIds.map((id, i) => normalize('mesos.v1.MachineID', id, `machine at index ${i}`));
+  const error = validateMachines(ids);
+  if (error !== undefined) throw new MesosError('STORE_INVALID_OP', `Cannot ${action} maintenance: ${error}`);
+  return ids.map(machineKey);
 }
 
 function isEmptyQuota(config: QuotaConfig): boolean {

@@ -1,7 +1,7 @@
 // The master's registry (lib/master/registry.ts), one suite run over both embedded stores: every
 // operation, what it writes (or, when it does not apply, that it writes nothing), recovery of
-// exactly what was written, ordering of concurrent calls, failed writes, corrupt entries, and
-// pruning. Then a LevelDB durability check: a writer SIGKILLed in the middle of registry
+// exactly what was written, ordering of concurrent calls, failed writes, corrupt entries, pruning,
+// and the maintenance schedule with its DOWN machines. Then a LevelDB durability check: a writer SIGKILLed in the middle of registry
 // mutations loses none that it had acknowledged. Every test works in its own temporary directory.
 
 import { spawn } from 'node:child_process';
@@ -12,10 +12,12 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { MesosError } from '../../../lib/common/errors.ts';
-import { Registry, registryKey } from '../../../lib/master/registry.ts';
+import { NO_MAINTENANCE, machineKey, machineMode } from '../../../lib/master/maintenance.ts';
+import { REGISTRY_KEY_PREFIXES, REGISTRY_PREFIX, REGISTRY_SCHEDULE_KEY, Registry, registryKey } from '../../../lib/master/registry.ts';
 import type { RegistrySnapshot } from '../../../lib/master/registry.ts';
 import { LevelDbStore, MemoryStore, decodeJson } from '../../../lib/store/index.ts';
 import type { Store, StoreListener, StoreOp } from '../../../lib/store/index.ts';
+import type * as maintenance from '../../../lib/types/maintenance.ts';
 import type * as v1 from '../../../lib/types/mesos.ts';
 import type { QuotaConfig } from '../../../lib/types/quota.ts';
 import { rejectsAsync } from '../../helpers/assert-error.ts';
@@ -50,6 +52,27 @@ function storedRemoved(id: string, nanoseconds: number): unknown {
   return { id: { value: id }, timestamp: { nanoseconds } };
 }
 
+// Maintenance fixtures: machines with both fields, as an agent's machine has them.
+function machine(hostname: string, ip: string): v1.MachineID {
+  return { hostname, ip };
+}
+const M1 = machine('machine1', '10.0.0.1');
+const M2 = machine('machine2', '10.0.0.2');
+const M3 = machine('machine3', '10.0.0.3');
+const M4 = machine('machine4', '10.0.0.4');
+const HOUR_NS = 3_600_000_000_000;
+
+function window(ids: v1.MachineID[], startNs: number, durationNs?: number): maintenance.Window {
+  return { machine_ids: ids, unavailability: { start: { nanoseconds: startNs }, ...(durationNs === undefined ? {} : { duration: { nanoseconds: durationNs } }) } };
+}
+
+/** [M1, M2] from 1000 for an hour, then [M3] from 5000 with no duration. */
+function schedule(): maintenance.Schedule {
+  return { windows: [window([M1, M2], 1000, HOUR_NS), window([M3], 5000)] };
+}
+
+const downKey = (id: v1.MachineID): string => registryKey('downMachines', machineKey(id));
+
 /** Every entry under `registry/`, values parsed, in key order. */
 async function dump(store: Store): Promise<[string, unknown][]> {
   const out: [string, unknown][] = [];
@@ -57,7 +80,19 @@ async function dump(store: Store): Promise<[string, unknown][]> {
   return out;
 }
 
-type Plain = Record<keyof RegistrySnapshot, Record<string, unknown>>;
+interface Plain {
+  agents: Record<string, unknown>;
+  unreachable: Record<string, unknown>;
+  gone: Record<string, unknown>;
+  weights: Record<string, unknown>;
+  quotas: Record<string, unknown>;
+  schedule: unknown;
+  /** Sorted: the set's order is the order machines went down, or the store's after a recover. */
+  downMachines: string[];
+}
+
+/** Nothing stored: what `plain` gives for a fresh registry. */
+const EMPTY: Plain = { agents: {}, unreachable: {}, gone: {}, weights: {}, quotas: {}, schedule: {}, downMachines: [] };
 
 /** The snapshot as plain data, for deep comparison. */
 function plain(snapshot: RegistrySnapshot): Plain {
@@ -67,6 +102,8 @@ function plain(snapshot: RegistrySnapshot): Plain {
     gone: Object.fromEntries(snapshot.gone),
     weights: Object.fromEntries(snapshot.weights),
     quotas: Object.fromEntries(snapshot.quotas),
+    schedule: snapshot.schedule,
+    downMachines: [...snapshot.downMachines].sort(),
   };
 }
 
@@ -184,7 +221,7 @@ for (const backend of backends) {
 
   registryTest('a fresh store gets the version record and an empty registry', async ({ store, registry }) => {
     assert.equal(await dump(store), [['registry/version', 1]]);
-    assert.equal(plain(registry.snapshot), { agents: {}, unreachable: {}, gone: {}, weights: {}, quotas: {} });
+    assert.equal(plain(registry.snapshot), EMPTY);
   });
 
   registryTest('admitAgent stores the agent once; a known id in any state is not admitted again', async ({ store, registry }) => {
@@ -269,13 +306,7 @@ for (const backend of backends) {
     assert.is(await registry.markGone('a1', 10), true);
     assert.is(await registry.markGone('a2', 11), true);
     assert.equal(writes, [['del registry/agents/a1', 'put registry/gone/a1'], ['del registry/unreachable/a2', 'put registry/gone/a2']]);
-    assert.equal(plain(registry.snapshot), {
-      agents: {},
-      unreachable: {},
-      gone: { a1: { id: 'a1', timestampNs: 10 }, a2: { id: 'a2', timestampNs: 11 } },
-      weights: {},
-      quotas: {},
-    });
+    assert.equal(plain(registry.snapshot), { ...EMPTY, gone: { a1: { id: 'a1', timestampNs: 10 }, a2: { id: 'a2', timestampNs: 11 } } });
     writes.length = 0;
     assert.is(await registry.markGone('a1', 12), false);
     assert.is(await registry.markGone('never', 12), false);
@@ -430,7 +461,7 @@ for (const backend of backends) {
 
     // Everything old enough goes, whatever the count; admitted agents are never pruned.
     assert.is(await registry.prune({ maxAgeNs: 0, maxCount: 100, nowNs: 2000 }), 2);
-    assert.equal(plain(registry.snapshot), { agents: { live: registry.snapshot.agents.get('live') }, unreachable: {}, gone: {}, weights: {}, quotas: {} });
+    assert.equal(plain(registry.snapshot), { ...EMPTY, agents: { live: registry.snapshot.agents.get('live') } });
 
     await rejectsAsync(registry.prune({ maxAgeNs: -1, maxCount: 1, nowNs: 0 }), 'STORE_INVALID_OP', /maxAgeNs -1/);
     await rejectsAsync(registry.prune({ maxAgeNs: 1, maxCount: 1.5, nowNs: 0 }), 'STORE_INVALID_OP', /maxCount 1.5/);
@@ -556,6 +587,188 @@ for (const backend of backends) {
     assert.equal((await dump(store))[0], ['registry/agents/a', storedAgent('a', false, { resources: cpus(1) })]);
   });
 
+  registryTest('updateSchedule stores the schedule as one entry; the same one is false, the empty one deletes it', async ({ store, registry }) => {
+    const writes = recordWrites(store);
+    assert.is(await registry.updateSchedule(schedule()), true);
+    assert.equal(writes, [['put registry/schedule']]);
+    assert.equal(registry.snapshot.schedule, schedule());
+    assert.equal(await dump(store), [['registry/schedule', schedule()], ['registry/version', 1]]);
+    assert.is(machineMode({ schedule: registry.snapshot.schedule, down: registry.snapshot.downMachines }, M1), 'DRAINING');
+
+    // The same schedule, in the same or in its stored form, writes nothing.
+    writes.length = 0;
+    assert.is(await registry.updateSchedule(schedule()), false);
+    assert.is(await registry.updateSchedule(JSON.parse(JSON.stringify(schedule())) as maintenance.Schedule), false);
+    assert.equal(writes, []);
+
+    // Another spelling of a machine is another schedule to store (GET echoes what was posted).
+    const respelled: maintenance.Schedule = { windows: [window([machine('MACHINE1', '10.0.0.1'), M2], 1000, HOUR_NS), window([M3], 5000)] };
+    assert.is(await registry.updateSchedule(respelled), true);
+    assert.equal(registry.snapshot.schedule, respelled);
+
+    // The empty schedule cancels maintenance: the entry goes, and {} with no windows is no change.
+    writes.length = 0;
+    assert.is(await registry.updateSchedule({ windows: [] }), true);
+    assert.equal(writes, [['del registry/schedule']]);
+    assert.equal(registry.snapshot.schedule, {});
+    assert.is(await registry.updateSchedule({}), false);
+    assert.equal(writes.length, 1);
+    assert.equal(await dump(store), [['registry/version', 1]]);
+  });
+
+  registryTest('startMaintenance marks DRAINING machines DOWN; unscheduled or DOWN ones are passed over', async ({ store, registry }) => {
+    await registry.updateSchedule(schedule());
+    const writes = recordWrites(store);
+    // The entry holds the machine as the schedule spells it, whatever the spelling of the call.
+    assert.is(await registry.startMaintenance([machine('MACHINE2', '10.0.0.2')]), true);
+    assert.equal(writes, [['put registry/down-machines/{"hostname":"machine2","ip":"10.0.0.2"}']]);
+    assert.equal([...registry.snapshot.downMachines], [machineKey(M2)]);
+    assert.equal((await dump(store))[0], [downKey(M2), M2]);
+
+    // M2 is DOWN already and M4 is not scheduled: only M1 is written, in one batch with M3.
+    writes.length = 0;
+    assert.is(await registry.startMaintenance([M2, M4, M1, M3]), true);
+    assert.equal(writes, [[`put ${downKey(M1)}`, `put ${downKey(M3)}`]]);
+    writes.length = 0;
+    assert.is(await registry.startMaintenance([M1, M2]), false);
+    assert.is(await registry.startMaintenance([M4]), false);
+    assert.equal(writes, []);
+    const state = { schedule: registry.snapshot.schedule, down: registry.snapshot.downMachines };
+    assert.equal([M1, M2, M3, M4].map((id) => machineMode(state, id)), ['DOWN', 'DOWN', 'DOWN', 'UP']);
+    // Going DOWN does not change the schedule.
+    assert.equal(registry.snapshot.schedule, schedule());
+  });
+
+  registryTest('stopMaintenance brings DOWN machines UP and takes them out of the schedule in one batch', async ({ store, registry }) => {
+    await registry.updateSchedule(schedule());
+    await registry.startMaintenance([M1, M3]);
+    const writes = recordWrites(store);
+    // M2 is DRAINING and M4 unscheduled: passed over. M3 leaves, and with it its window.
+    assert.is(await registry.stopMaintenance([machine('Machine3', '10.0.0.3'), M2, M4]), true);
+    assert.equal(writes, [[`del ${downKey(M3)}`, 'put registry/schedule']]);
+    assert.equal(registry.snapshot.schedule, { windows: [window([M1, M2], 1000, HOUR_NS)] });
+    assert.equal([...registry.snapshot.downMachines], [machineKey(M1)]);
+    writes.length = 0;
+    assert.is(await registry.stopMaintenance([M2, M3, M4]), false);
+    assert.equal(writes, []);
+
+    // M1 leaves; M2, still DRAINING, keeps the window.
+    assert.is(await registry.stopMaintenance([M1]), true);
+    assert.equal(registry.snapshot.schedule, { windows: [window([M2], 1000, HOUR_NS)] });
+    // The last machine of the schedule leaves: the schedule entry goes in the same batch.
+    await registry.startMaintenance([M2]);
+    writes.length = 0;
+    assert.is(await registry.stopMaintenance([M2]), true);
+    assert.equal(writes, [[`del ${downKey(M2)}`, 'del registry/schedule']]);
+    assert.equal(plain(registry.snapshot), EMPTY);
+    assert.equal(await dump(store), [['registry/version', 1]]);
+  });
+
+  registryTest('updateSchedule keeps DOWN machines DOWN, and refuses at its turn to drop one', async ({ store, registry }) => {
+    await registry.updateSchedule(schedule());
+    await registry.startMaintenance([M2]);
+    // M2 moves to a new window, respelled; M1 and M3 leave (UP), M4 comes (DRAINING).
+    const next: maintenance.Schedule = { windows: [window([M4, machine('MACHINE2', '10.0.0.2')], 9000, HOUR_NS)] };
+    assert.is(await registry.updateSchedule(next), true);
+    const state = { schedule: registry.snapshot.schedule, down: registry.snapshot.downMachines };
+    assert.equal([M1, M2, M3, M4].map((id) => machineMode(state, id)), ['UP', 'DOWN', 'UP', 'DRAINING']);
+
+    const writes = recordWrites(store);
+    const before = plain(registry.snapshot);
+    await rejectsAsync(registry.updateSchedule({ windows: [window([M4], 9000)] }), 'STORE_INVALID_OP',
+      'Cannot update the maintenance schedule: Machine \'{"hostname":"MACHINE2","ip":"10.0.0.2"}\' is deactivated and cannot be removed from the schedule');
+    await rejectsAsync(registry.updateSchedule({}), 'STORE_INVALID_OP', /is deactivated and cannot be removed from the schedule$/);
+    assert.equal(writes, []);
+    assert.equal(plain(registry.snapshot), before);
+
+    // The check is made at the mutation's turn: a schedule that was valid when called is refused
+    // once a startMaintenance called before it has taken its machine DOWN.
+    const down = registry.startMaintenance([M4]);
+    const dropping = registry.updateSchedule({ windows: [window([M2], 9000)] });
+    assert.is(await down, true);
+    await rejectsAsync(dropping, 'STORE_INVALID_OP', 'Cannot update the maintenance schedule: Machine \'{"hostname":"machine4","ip":"10.0.0.4"}\' is deactivated and cannot be removed from the schedule');
+    assert.equal(registry.snapshot.schedule, next);
+  });
+
+  registryTest('maintenance mutations reject bad arguments at call time and write nothing', async ({ store, registry }) => {
+    await registry.updateSchedule(schedule());
+    const writes = recordWrites(store);
+    const bad: [Promise<unknown>, string | RegExp][] = [
+      [registry.updateSchedule({ windows: [{ machine_ids: [M1] } as maintenance.Window] }),
+        'Cannot store the maintenance schedule in the registry: windows[0].unavailability: required'],
+      [registry.updateSchedule(null as unknown as maintenance.Schedule), /^Cannot store the maintenance schedule in the registry: /],
+      [registry.updateSchedule({ windows: [window([], 0)] }),
+        'Cannot store the maintenance schedule in the registry: List of machines in the maintenance window is empty'],
+      [registry.updateSchedule({ windows: [window([M1], 0, -1)] }),
+        'Cannot store the maintenance schedule in the registry: Unavailability \'duration\' is negative'],
+      [registry.updateSchedule({ windows: [window([M1], 0), window([machine('Machine1', '10.0.0.1')], 0)] }),
+        'Cannot store the maintenance schedule in the registry: Machine \'{"hostname":"Machine1","ip":"10.0.0.1"}\' appears more than once in the schedule'],
+      [registry.updateSchedule({ windows: [window([{ ip: '10.0.0.1.2' }], 0)] }),
+        'Cannot store the maintenance schedule in the registry: Failed to parse IPv4: 10.0.0.1.2'],
+      [registry.startMaintenance([]), 'Cannot start maintenance: List of machines is empty'],
+      [registry.startMaintenance('m1' as unknown as v1.MachineID[]), 'Cannot start maintenance on string; expected an array of MachineID'],
+      [registry.startMaintenance([M1, { hostname: '' }]), 'Cannot start maintenance: Both \'hostname\' and \'ip\' for a machine are empty'],
+      [registry.startMaintenance([M1, 7 as unknown as v1.MachineID]), /^Cannot store the machine at index 1 in the registry: /],
+      [registry.stopMaintenance([M1, machine('MACHINE1', '10.0.0.1')]),
+        'Cannot stop maintenance: Machine \'{"hostname":"MACHINE1","ip":"10.0.0.1"}\' appears more than once in the schedule'],
+      [registry.stopMaintenance(null as unknown as v1.MachineID[]), 'Cannot stop maintenance on null; expected an array of MachineID'],
+    ];
+    for (const [promise, message] of bad) await rejectsAsync(promise, 'STORE_INVALID_OP', message);
+    assert.equal(writes, []);
+    assert.equal(registry.snapshot.schedule, schedule());
+
+    // What is written is what was passed at the call, not what the objects hold later.
+    const posted = schedule();
+    const pending = registry.updateSchedule({ windows: [...posted.windows!, window([M4], 7000)] });
+    posted.windows![0]!.machine_ids!.push(machine('late', '10.9.9.9'));
+    assert.is(await pending, true);
+    assert.equal(registry.snapshot.schedule, { windows: [...schedule().windows!, window([M4], 7000)] });
+  });
+
+  registryTest('maintenance: recover sees exactly what was written', async (ctx) => {
+    const { registry } = ctx;
+    const posted: maintenance.Schedule = {
+      windows: [
+        window([machine('Machine1', '10.0.0.1'), { hostname: 'only-a-name' }], -5, 0),
+        window([{ ip: '10.0.0.9' }, { hostname: 'sl/ash', ip: '10.0.0.8' }, { hostname: '\u00e9\u{1F600}', ip: '10.0.0.7' }], 1_700_000_000_123_456_789, HOUR_NS),
+      ],
+    };
+    await registry.updateSchedule(posted);
+    await registry.startMaintenance([{ ip: '10.0.0.9' }, { hostname: 'SL/ASH', ip: '10.0.0.8' }, { hostname: '\u00e9\u{1F600}', ip: '10.0.0.7' }]);
+    await registry.stopMaintenance([{ ip: '10.0.0.9' }]);
+    await registry.admitAgent(agent('a1'));
+    const before = plain(registry.snapshot);
+    assert.equal(before.downMachines, [machineKey({ hostname: '\u00e9\u{1F600}', ip: '10.0.0.7' }), machineKey({ hostname: 'sl/ash', ip: '10.0.0.8' })].sort());
+
+    const recovered = await ctx.reopen();
+    assert.equal(plain(recovered.snapshot), before);
+    assert.ok(Object.isFrozen(recovered.snapshot.schedule.windows![1]!.machine_ids![0]));
+    // The recovered registry carries on where the first left off.
+    await rejectsAsync(recovered.updateSchedule({ windows: [window([{ hostname: 'only-a-name' }], 0)] }), 'STORE_INVALID_OP', /is deactivated/);
+    assert.is(await recovered.stopMaintenance([{ hostname: 'sl/ash', ip: '10.0.0.8' }, { hostname: '\u00e9\u{1F600}', ip: '10.0.0.7' }]), true);
+    const again = await ctx.reopen();
+    assert.equal(plain(again.snapshot), { ...before, schedule: { windows: [posted.windows![0]!] }, downMachines: [] });
+  });
+
+  registryTest('a failed maintenance write rejects and leaves the snapshot unchanged', async ({ store }) => {
+    const faulty = new FaultyStore(store);
+    const registry = await Registry.recover(faulty);
+    await registry.updateSchedule(schedule());
+    await registry.startMaintenance([M1]);
+    const before = plain(registry.snapshot);
+    const stored = await dump(store);
+    for (const call of [
+      () => registry.updateSchedule({ windows: [window([M1], 1)] }),
+      () => registry.startMaintenance([M2]),
+      () => registry.stopMaintenance([M1]),
+    ]) {
+      faulty.failNext = 1;
+      await rejectsAsync(call(), 'STORE_IO', /injected failure/);
+    }
+    assert.equal(plain(registry.snapshot), before);
+    assert.equal(await dump(store), stored);
+  });
+
   registryTest('the snapshot cannot be changed from outside', async ({ registry }) => {
     await registry.admitAgent(agent('a', { resources: cpus(1) }));
     await registry.updateWeights({ r: 2 });
@@ -569,7 +782,34 @@ for (const backend of backends) {
     assert.throws(() => {
       admitted.info.resources![0]!.scalar!.value = 2;
     });
-    // The maps are live views of the registry.
+    // Nor its maintenance state: the schedule is frozen, the DOWN set has no add.
+    await registry.updateSchedule(schedule());
+    await registry.startMaintenance([M1]);
+    const { schedule: posted, downMachines } = snapshot;
+    assert.throws(() => {
+      posted.windows![0]!.machine_ids!.push(M4);
+    });
+    assert.throws(() => {
+      posted.windows![0]!.unavailability.start.nanoseconds = 0;
+    });
+    assert.is((downMachines as unknown as { add?: unknown }).add, undefined);
+    assert.throws(() => {
+      (snapshot as { schedule: maintenance.Schedule }).schedule = {};
+    });
+    // The maps, the set and the schedule are live views of the registry.
+    await registry.startMaintenance([M2]);
+    assert.is(downMachines.size, 2);
+    assert.ok(downMachines.has(machineKey(M2)));
+    await registry.updateSchedule({ windows: [window([M1, M2, M3], 0)] });
+    assert.equal(snapshot.schedule, { windows: [window([M1, M2, M3], 0)] });
+    assert.is(posted.windows!.length, 2);
+    const visited: string[] = [];
+    downMachines.forEach((key, same, set) => {
+      assert.is(key, same);
+      assert.is(set, downMachines);
+      visited.push(key);
+    });
+    assert.equal(visited, [M1, M2].map(machineKey));
     await registry.admitAgent(agent('b'));
     assert.is(snapshot.agents.size, 2);
     const seen: string[] = [];
@@ -606,9 +846,34 @@ for (const backend of backends) {
     ['an unknown version', 'registry/version', '2', /^The registry has version 2 at key 'registry\/version'; this master reads only version 1$/],
     ['a version that is not JSON', 'registry/version', 'one', /^The value stored at key 'registry\/version' is not valid UTF-8 JSON/],
   ];
+  // Maintenance entries: the cases are written beside a schedule of [M1, M2] with M2 DOWN.
+  const stored = (value: unknown): string => JSON.stringify(value);
+  const schedule12 = { windows: [window([M1, M2], 0)] };
+  corruptCases.push(
+    ['a schedule that does not decode', REGISTRY_SCHEDULE_KEY, stored({ windows: [{ machine_ids: [M1] }] }),
+      /^The registry entry at key 'registry\/schedule' is invalid: windows\[0\].unavailability: required$/],
+    ['a schedule without windows', REGISTRY_SCHEDULE_KEY, stored({ windows: [] }),
+      /^The registry entry at key 'registry\/schedule' is invalid: the schedule has no windows$/],
+    ['a schedule with a machine twice', REGISTRY_SCHEDULE_KEY, stored({ windows: [window([M1, M2], 0), window([machine('MACHINE1', '10.0.0.1')], 0)] }),
+      /key 'registry\/schedule' is invalid: Machine '\{"hostname":"MACHINE1","ip":"10.0.0.1"\}' appears more than once in the schedule$/],
+    ['a schedule with a negative duration', REGISTRY_SCHEDULE_KEY, stored({ windows: [window([M1, M2], 0, -1)] }),
+      /key 'registry\/schedule' is invalid: Unavailability 'duration' is negative$/],
+    // Which of the two is wrong cannot be told; the DOWN entry is named, as it would be were the
+    // schedule to drop M2.
+    ['a DOWN machine outside the schedule', downKey(M3), stored(M3),
+      /key 'registry\/down-machines\/\{"hostname":"machine3","ip":"10.0.0.3"\}' is invalid: the machine is DOWN but not in the maintenance schedule$/],
+    ['a DOWN machine that is not the key\'s', downKey(M1), stored(M3),
+      /key 'registry\/down-machines\/\{"hostname":"machine1","ip":"10.0.0.1"\}' is invalid: the machine is \{"hostname":"machine3","ip":"10.0.0.3"\}, not the one in the key$/],
+    ['a DOWN machine keyed without lowering its hostname', registryKey('downMachines', JSON.stringify(machine('Machine1', '10.0.0.1'))), stored(machine('Machine1', '10.0.0.1')),
+      /is invalid: the machine is \{"hostname":"Machine1","ip":"10.0.0.1"\}, not the one in the key$/],
+    ['a DOWN machine that is not a MachineID', downKey(M1), '[]', /key 'registry\/down-machines\/.*' is invalid: expected an object for MachineID, got an array$/],
+    ['a key naming no machine', 'registry/down-machines/', stored(M1), /key 'registry\/down-machines\/' is invalid: it names no machine$/],
+  );
   for (const [name, key, value, message] of corruptCases) {
     registryTest(`recover refuses ${name} with STORE_CORRUPT naming the key`, async ({ store, registry }) => {
       await registry.admitAgent(agent('live'));
+      await registry.updateSchedule(schedule12);
+      await registry.startMaintenance([M2]);
       await store.put(key, bytes(value));
       const err = await rejectsAsync(Registry.recover(store), 'STORE_CORRUPT', message);
       assert.ok(err.message.includes(`'${key}'`), err.message);
@@ -629,6 +894,16 @@ for (const backend of backends) {
     await rejectsAsync(Registry.recover(store), 'STORE_CLOSED');
   });
 }
+
+test('no kind\'s key prefix is a prefix of another\'s or of a single entry\'s key', () => {
+  const prefixes = Object.values(REGISTRY_KEY_PREFIXES);
+  for (const prefix of prefixes) {
+    assert.ok(prefix.startsWith(REGISTRY_PREFIX) && prefix.endsWith('/'), prefix);
+    for (const other of prefixes) if (other !== prefix) assert.not.ok(other.startsWith(prefix), `${prefix} ${other}`);
+    for (const single of ['registry/version', REGISTRY_SCHEDULE_KEY]) assert.not.ok(single.startsWith(prefix), `${prefix} ${single}`);
+  }
+  assert.equal(NO_MAINTENANCE.schedule, {});
+});
 
 // ---------------------------------------------------------------------------------------------
 // LevelDB durability: a process killed with SIGKILL keeps every mutation it acknowledged.
