@@ -99,13 +99,15 @@ const program = new MesosCommand('mesos-agent')
       return;
     }
     const address = server.http.address;
-    process.stdout.write(`mesos-agent listening on ${address.ip}:${address.port} (isolation: ${isolation.isolators.join(',')})\n`);
+    // The handlers are in place before the line that says the agent serves: whoever waits for
+    // that line may stop the agent at once, and a SIGTERM with no handler would kill it outright.
     const stop = (signal: string): void => {
       process.stderr.write(`mesos-agent: ${signal}: shutting down (tasks keep running)\n`);
       done();
     };
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
+    process.stdout.write(`mesos-agent listening on ${address.ip}:${address.port} (isolation: ${isolation.isolators.join(',')})\n`);
     await finished;
     await server.stop();
   });

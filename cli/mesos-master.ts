@@ -65,7 +65,10 @@ const program = new MesosCommand('mesos-master')
   .durationFlag('heartbeat_interval', 'interval of HEARTBEAT events on scheduler streams', '15secs')
   .addHelpText('after', '\nExample:\n  mesos-master --work_dir=/var/lib/mesos --port=5050\n')
   .action(async (flags: MasterFlags) => {
+    const given: Record<string, string> = {};
+    for (const [name, value] of Object.entries(flags)) if (value !== undefined) given[name] = String(value);
     const server = await MasterServer.start({
+      flags: given,
       ip: flags.ip,
       port: parseIntegerFlag('port', flags.port, 0, 65535),
       hostname: flags.hostname,
@@ -81,8 +84,9 @@ const program = new MesosCommand('mesos-master')
       weights: flags.weights === undefined ? {} : parseWeights(flags.weights),
     });
     const address = server.http.address;
-    process.stdout.write(`mesos-master listening on ${address.ip}:${address.port}\n`);
-    await new Promise<void>((resolve) => {
+    // The handlers are in place before the line that says the master serves: whoever waits for
+    // that line may stop it at once, and a SIGTERM with no handler would kill it outright.
+    const stopped = new Promise<void>((resolve) => {
       const stop = (signal: string): void => {
         process.stderr.write(`mesos-master: ${signal}: shutting down\n`);
         server.stop().then(resolve, resolve);
@@ -90,6 +94,8 @@ const program = new MesosCommand('mesos-master')
       process.once('SIGTERM', () => stop('SIGTERM'));
       process.once('SIGINT', () => stop('SIGINT'));
     });
+    process.stdout.write(`mesos-master listening on ${address.ip}:${address.port}\n`);
+    await stopped;
   });
 
 await runCli(program);

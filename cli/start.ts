@@ -61,6 +61,12 @@ const program = new Command('mesos-ts')
       throw err;
     }
     const agentAddress = agent.http.address;
+    // Handlers first: a SIGTERM right after the banner must stop the cluster, not kill it.
+    const stopped = new Promise<void>((done) => {
+      const stop = (): void => void agent.stop().then(() => server.stop()).then(done, done);
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
     console.log([
       'mesos-ts dev cluster',
       '',
@@ -74,11 +80,7 @@ const program = new Command('mesos-ts')
       '',
       'Ctrl-C stops the cluster.',
     ].join('\n'));
-    await new Promise<void>((done) => {
-      const stop = (): void => void agent.stop().then(() => server.stop()).then(done, done);
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-    });
+    await stopped;
   });
 
 await runCli(program);

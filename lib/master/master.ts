@@ -12,14 +12,27 @@
 
 import { randomUUID } from 'node:crypto';
 
-import { Allocator, type CoreKind } from '../allocator/index.ts';
-import { Resources, downgradeResources, isRevocable, isShared, upgradeResources, validateResources } from '../api/resources.ts';
+import { Allocator, type CoreKind, type Explanation } from '../allocator/index.ts';
+import {
+  Resources, downgradeResources, isRevocable, isShared, stringifyResource, upgradeResources, validateResources,
+} from '../api/resources.ts';
+import { validateRole } from '../api/roles.ts';
+import type { QuotaConfig } from '../types/quota.ts';
+import type * as maintenance from '../types/maintenance.ts';
+import {
+  clusterStatus, machineKey, machineMode, machineUnavailability, validateSchedule, validateStartMaintenance,
+  validateStopMaintenance, type MaintenanceState,
+} from './maintenance.ts';
 import { MesosError } from '../common/errors.ts';
 import type { RecordIOStream } from '../common/http-stream.ts';
 import type * as link from '../types/link.ts';
+import type * as master from '../types/master.ts';
 import type * as v1 from '../types/mesos.ts';
 import type * as scheduler from '../types/scheduler.ts';
-import type { Registry } from './registry.ts';
+import { Metrics, type Counter } from '../common/metrics.ts';
+import { registerMasterMetrics } from './metrics.ts';
+import type { Registry, RegistrySnapshot } from './registry.ts';
+import { agentView, frameworkView } from './views.ts';
 import {
   isTerminalState, masterStatus, reconciledState, unknownTaskAnswer, usesResources, type AgentStanding,
 } from './tasks.ts';
@@ -31,6 +44,11 @@ import { validateId } from '../api/ids.ts';
 
 export const MASTER_VERSION = '1.11.0';
 export const LINK_VERSION = 1;
+
+/** Mesos's `--max_completed_tasks_per_framework` default: terminal tasks kept for the operator API. */
+export const MAX_COMPLETED_TASKS_PER_FRAMEWORK = 1000;
+/** Unreachable tasks kept per framework (Mesos's `--max_unreachable_tasks_per_framework` default). */
+export const MAX_UNREACHABLE_TASKS_PER_FRAMEWORK = 1000;
 
 /** The longest delay setTimeout takes. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -52,6 +70,8 @@ export interface MasterOptions {
   allocatorCore?: CoreKind;
   /** Completed frameworks remembered, so that their ids are refused (Mesos's max_completed_frameworks). */
   maxCompletedFrameworks?: number;
+  /** The flags as given on the command line, for GET_FLAGS and `/flags`. */
+  flags?: Readonly<Record<string, string>>;
   log: (line: string) => void;
 }
 
@@ -59,12 +79,16 @@ type SchedulerStream = RecordIOStream<'mesos.v1.scheduler.Event'>;
 type LinkStream = RecordIOStream<'mesos.internal.link.Event'>;
 
 /** Where a framework stands with its scheduler. */
-type FrameworkStanding =
+export type FrameworkStanding =
   | 'subscribed' // a live SUBSCRIBE stream
   | 'disconnected' // its stream closed; the failover timeout runs
-  | 'recovered'; // known only from agents' reregistration after a master failover
+  | 'recovered' // known only from agents' reregistration after a master failover
+  | 'completed'; // torn down or timed out: kept only for the operator API, its id refused
 
-interface Framework {
+// The records below are the master's books. They are exported as types only, for the read-only
+// views of the operator API (views.ts); only the Master changes them.
+
+export interface Framework {
   readonly id: string;
   info: v1.FrameworkInfo;
   roles: Set<string>;
@@ -78,9 +102,17 @@ interface Framework {
   tasks: Map<string, Task>;
   /** Executors by agent id, then executor id. */
   executors: Map<string, Map<string, Executor>>;
+  /** Seconds since the epoch, as Mesos's TimeInfo-in-seconds fields of the operator API. */
+  registeredTime: number;
+  reregisteredTime: number | undefined;
+  unregisteredTime: number | undefined;
+  /** Tasks that ended and left `tasks`, newest last, at most MAX_COMPLETED_TASKS_PER_FRAMEWORK. */
+  completedTasks: v1.Task[];
+  /** Tasks on agents that became unreachable, by task id, until the agent returns. */
+  unreachableTasks: Map<string, v1.Task>;
 }
 
-interface Task {
+export interface Task {
   readonly frameworkId: string;
   readonly agentId: string;
   readonly role: string;
@@ -90,22 +122,33 @@ interface Task {
   holdsResources: boolean;
 }
 
-interface Executor {
+export interface Executor {
   info: v1.ExecutorInfo;
   role: string;
   holdsResources: boolean;
 }
 
-interface Agent {
+export interface Agent {
   readonly id: string;
   info: v1.AgentInfo;
   /** The address in offers' `url`. */
   ip: string;
   total: Resources;
   capabilities: v1.AgentInfo.Capability[];
+  /** The mesos-ts version the agent reported. */
+  version: string | undefined;
   link: AgentLink | undefined;
-  /** Deactivated by disconnection: no offers until it reregisters. */
+  /**
+   * Whether the allocator offers this agent's resources: only while it is linked, not
+   * deactivated by an operator and not draining (#syncActivation keeps this in step).
+   */
   active: boolean;
+  /** Deactivated by an operator (DEACTIVATE_AGENT or DRAIN_AGENT); kept in the registry. */
+  deactivated: boolean;
+  /** Set by DRAIN_AGENT: DRAINING until no task runs there, then DRAINED. */
+  drain: v1.DrainInfo | undefined;
+  registeredTime: number;
+  reregisteredTime: number | undefined;
   pingTimer: NodeJS.Timeout | undefined;
   pingOutstanding: boolean;
   pingMisses: number;
@@ -123,7 +166,7 @@ export interface AgentLink {
   agentId?: string;
 }
 
-interface Offer {
+export interface Offer {
   readonly offer: v1.Offer;
   readonly frameworkId: string;
   readonly agentId: string;
@@ -132,9 +175,25 @@ interface Offer {
   timer: NodeJS.Timeout | undefined;
 }
 
-interface RecoveredAgent {
+export interface RecoveredAgent {
   info: v1.AgentInfo;
 }
+
+/** What the operator API reads: the master's books, read-only by contract. */
+export interface MasterBooks {
+  readonly frameworks: ReadonlyMap<string, Framework>;
+  readonly completedFrameworks: ReadonlyMap<string, Framework>;
+  readonly agents: ReadonlyMap<string, Agent>;
+  readonly recoveredAgents: ReadonlyMap<string, RecoveredAgent>;
+  readonly offers: ReadonlyMap<string, Offer>;
+}
+
+/**
+ * The master's events for operator SUBSCRIBE streams (master.proto Event). Built only when
+ * someone listens, so a master with no subscriber pays nothing for them.
+ */
+export type OperatorEvent = master.Event;
+export type OperatorObserver = (event: OperatorEvent) => void;
 
 /** Mesos's `MasterInfo.ip`: the IPv4 address's network-order bytes read as a host (LE) uint32. */
 function ipToUint32(ip: string): number {
@@ -142,6 +201,12 @@ function ipToUint32(ip: string): number {
   if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255)) return 0;
   return ((parts[3]! << 24) >>> 0) + (parts[2]! << 16) + (parts[1]! << 8) + parts[0]!;
 }
+
+/** Terminal states Mesos counts cumulatively as `master/task_<state>` counters. */
+const TERMINAL_COUNTED = [
+  'TASK_FINISHED', 'TASK_FAILED', 'TASK_KILLED', 'TASK_LOST', 'TASK_ERROR', 'TASK_DROPPED', 'TASK_GONE',
+  'TASK_GONE_BY_OPERATOR',
+] as const;
 
 function nowSeconds(): number {
   return Date.now() / 1000;
@@ -161,7 +226,8 @@ export class Master {
   readonly #log: (line: string) => void;
 
   readonly #frameworks = new Map<string, Framework>();
-  readonly #completedFrameworks = new Set<string>();
+  /** Removed frameworks, oldest first: their ids are refused and the operator API lists them. */
+  readonly #completedFrameworks = new Map<string, Framework>();
   readonly #agents = new Map<string, Agent>();
   /** Admitted agents from the registry that have not reregistered since this master started. */
   readonly #recoveredAgents = new Map<string, RecoveredAgent>();
@@ -177,6 +243,24 @@ export class Master {
   #reregisterTimer: NodeJS.Timeout | undefined;
   #allocationScheduled = false;
   #stopped = false;
+  readonly #observers = new Set<OperatorObserver>();
+  readonly #weights = new Map<string, number>();
+  /** Seconds since the epoch; this master is elected when it starts (no contender yet). */
+  readonly startTime = nowSeconds();
+  readonly electedTime = this.startTime;
+  readonly metrics = new Metrics();
+  readonly #counters = {
+    agentRegistrations: this.metrics.counter('master/slave_registrations'),
+    agentReregistrations: this.metrics.counter('master/slave_reregistrations'),
+    agentRemovals: this.metrics.counter('master/slave_removals'),
+    agentsUnreachable: this.metrics.counter('master/slave_unreachable_completed'),
+    validStatusUpdates: this.metrics.counter('master/valid_status_updates'),
+    invalidStatusUpdates: this.metrics.counter('master/invalid_status_updates'),
+    frameworkRegistrations: this.metrics.counter('master/messages_register_framework'),
+    allocationRuns: this.metrics.counter('allocator/mesos/allocation_runs'),
+    terminal: Object.fromEntries(TERMINAL_COUNTED.map((state) => [state, this.metrics.counter(`master/tasks_${state.slice('TASK_'.length).toLowerCase()}`)])) as Record<string, Counter>,
+  };
+  readonly #allocationRun = this.metrics.timer('allocator/mesos/allocation_run');
 
   private constructor(options: MasterOptions, registry: Registry) {
     this.options = options;
@@ -197,6 +281,43 @@ export class Master {
       allocationIntervalMs: options.allocationIntervalMs,
       minAllocatableResources: options.minAllocatableResources,
     });
+    registerMasterMetrics(this.metrics, this);
+  }
+
+  /** The master's books, for the operator API's read-only views. */
+  get books(): MasterBooks {
+    return {
+      frameworks: this.#frameworks,
+      completedFrameworks: this.#completedFrameworks,
+      agents: this.#agents,
+      recoveredAgents: this.#recoveredAgents,
+      offers: this.#offers,
+    };
+  }
+
+  get registrySnapshot(): RegistrySnapshot {
+    return this.#registry.snapshot;
+  }
+
+  get allocator(): Allocator {
+    return this.#allocator;
+  }
+
+  /** Listens to the operator event stream; returns the function that stops listening. */
+  observe(observer: OperatorObserver): () => void {
+    this.#observers.add(observer);
+    return () => this.#observers.delete(observer);
+  }
+
+  get observerCount(): number {
+    return this.#observers.size;
+  }
+
+  /** Sends an event to every operator subscriber; `build` runs only if there is one. */
+  #publish(build: () => OperatorEvent): void {
+    if (this.#observers.size === 0) return;
+    const event = build();
+    for (const observer of [...this.#observers]) observer(event);
   }
 
   /**
@@ -214,6 +335,7 @@ export class Master {
     const snapshot = this.#registry.snapshot;
     const weights: Record<string, number> = { ...this.options.weights };
     for (const [role, weight] of snapshot.weights) weights[role] = weight;
+    for (const [role, weight] of Object.entries(weights)) this.#weights.set(role, weight);
     if (Object.keys(weights).length > 0) this.#allocator.updateWeights(weights);
     for (const [role, config] of snapshot.quotas) {
       this.#allocator.setQuota(role, scalarMap(config.guarantees), scalarMap(config.limits));
@@ -369,12 +491,15 @@ export class Master {
     const framework: Framework = {
       id, info, roles, standing: active ? 'subscribed' : 'recovered', stream: undefined, streamId: undefined,
       heartbeat: undefined, failoverTimer: undefined, offers: new Set(), tasks: new Map(), executors: new Map(),
+      registeredTime: nowSeconds(), reregisteredTime: undefined, unregisteredTime: undefined,
+      completedTasks: [], unreachableTasks: new Map(),
     };
     this.#allocator.addFramework(id, {
       roles: [...roles], gpu: hasCapability(info, 'GPU_RESOURCES'), active, suppressedRoles,
       minAllocatable: minAllocatableOf(info),
     });
     this.#frameworks.set(id, framework);
+    this.#publish(() => ({ type: 'FRAMEWORK_ADDED', framework_added: { framework: frameworkView(framework) } }));
     return framework;
   }
 
@@ -392,6 +517,8 @@ export class Master {
     this.#updateFrameworkInfo(framework, { ...info, id: { value: framework.id } }, suppressedRoles);
     if (framework.standing !== 'subscribed') this.#allocator.activateFramework(framework.id);
     framework.standing = 'subscribed';
+    framework.reregisteredTime = nowSeconds();
+    this.#publishFrameworkUpdated(framework);
     this.#log(`Framework ${framework.id} (${info.name}) failed over`);
   }
 
@@ -414,6 +541,11 @@ export class Master {
     for (const agentId of this.#agentsOf(framework)) {
       this.#sendToAgent(agentId, { type: 'UPDATE_FRAMEWORK', update_framework: { framework_info: info } });
     }
+    this.#publishFrameworkUpdated(framework);
+  }
+
+  #publishFrameworkUpdated(framework: Framework): void {
+    this.#publish(() => ({ type: 'FRAMEWORK_UPDATED', framework_updated: { framework: frameworkView(framework) } }));
   }
 
   #attachStream(framework: Framework, stream: SchedulerStream, streamId: string): void {
@@ -453,6 +585,7 @@ export class Master {
     framework.standing = 'disconnected';
     this.#allocator.deactivateFramework(framework.id);
     this.#rescindFrameworkOffers(framework);
+    this.#publishFrameworkUpdated(framework);
     const timeoutMs = (framework.info.failover_timeout ?? 0) * 1000;
     this.#log(`Framework ${framework.id} disconnected; failover timeout ${timeoutMs / 1000} s`);
     const deadline = Date.now() + timeoutMs;
@@ -489,11 +622,21 @@ export class Master {
     stream?.close();
     this.#allocator.removeFramework(framework.id);
     this.#frameworks.delete(framework.id);
-    this.#completedFrameworks.add(framework.id);
+    // As Mesos, the framework's tasks are shut down with it: they end as killed in its history.
+    for (const task of framework.tasks.values()) {
+      if (!isTerminalState(task.task.state)) task.task.state = 'TASK_KILLED';
+      this.#complete(framework, task.task);
+    }
+    framework.tasks.clear();
+    framework.executors.clear();
+    framework.standing = 'completed';
+    framework.unregisteredTime = nowSeconds();
+    this.#completedFrameworks.set(framework.id, framework);
     const max = this.options.maxCompletedFrameworks ?? 1000;
     if (this.#completedFrameworks.size > max) {
-      this.#completedFrameworks.delete(this.#completedFrameworks.values().next().value!);
+      this.#completedFrameworks.delete(this.#completedFrameworks.keys().next().value!);
     }
+    this.#publish(() => ({ type: 'FRAMEWORK_REMOVED', framework_removed: { framework_info: framework.info } }));
     this.#log(`Removed framework ${framework.id}: ${why}`);
   }
 
@@ -530,7 +673,8 @@ export class Master {
     if (this.#stopped) return;
     let allocations;
     try {
-      allocations = this.#allocator.allocate();
+      allocations = this.#allocationRun.time(() => this.#allocator.allocate());
+      this.#counters.allocationRuns.inc();
     } catch (err) {
       this.#log(`Allocation cycle failed: ${(err as Error).stack ?? String(err)}`);
       return;
@@ -574,6 +718,10 @@ export class Master {
     if (hasCapability(framework.info, 'MULTI_ROLE')) offer.allocation_info = { role };
     if (agent.info.attributes !== undefined && agent.info.attributes.length > 0) offer.attributes = agent.info.attributes;
     if (agent.info.domain !== undefined) offer.domain = agent.info.domain;
+    if (this.#registry.snapshot.schedule.windows !== undefined) {
+      const unavailability = machineUnavailability(this.#maintenanceState(), this.#machineOf(agent));
+      if (unavailability !== undefined) offer.unavailability = unavailability;
+    }
     const executorIds = [...(framework.executors.get(agent.id)?.keys() ?? [])];
     if (executorIds.length > 0) offer.executor_ids = executorIds.map((value) => ({ value }));
     const record: Offer = { offer, frameworkId: framework.id, agentId: agent.id, role, resources, timer: undefined };
@@ -849,18 +997,51 @@ export class Master {
       task, holdsResources,
     };
     framework.tasks.set(task.task_id.value, record);
+    framework.unreachableTasks.delete(task.task_id.value);
     let byFramework = agent.tasks.get(framework.id);
     if (byFramework === undefined) agent.tasks.set(framework.id, (byFramework = new Map()));
     byFramework.set(task.task_id.value, record);
+    this.#publish(() => ({ type: 'TASK_ADDED', task_added: { task: record.task } }));
     return record;
   }
 
-  #removeTask(task: Task): void {
+  /**
+   * Takes a task off the books. It goes to its framework's completed tasks, or to its unreachable
+   * tasks when its agent became unreachable (it may come back with the agent).
+   */
+  #removeTask(task: Task, unreachable = false): void {
     this.#releaseTask(task);
     const framework = this.#frameworks.get(task.frameworkId);
-    if (framework?.tasks.get(task.task.task_id.value) === task) framework.tasks.delete(task.task.task_id.value);
+    if (framework?.tasks.get(task.task.task_id.value) === task) {
+      framework.tasks.delete(task.task.task_id.value);
+      if (unreachable) {
+        framework.unreachableTasks.set(task.task.task_id.value, task.task);
+        if (framework.unreachableTasks.size > MAX_UNREACHABLE_TASKS_PER_FRAMEWORK) {
+          framework.unreachableTasks.delete(framework.unreachableTasks.keys().next().value!);
+        }
+      } else {
+        this.#complete(framework, task.task);
+      }
+    }
     const byFramework = this.#agents.get(task.agentId)?.tasks.get(task.frameworkId);
     if (byFramework?.get(task.task.task_id.value) === task) byFramework.delete(task.task.task_id.value);
+    const agent = this.#agents.get(task.agentId);
+    if (agent?.drain?.state === 'DRAINING') this.#checkDrained(agent);
+  }
+
+  #complete(framework: Framework, task: v1.Task): void {
+    framework.completedTasks.push(task);
+    if (framework.completedTasks.length > MAX_COMPLETED_TASKS_PER_FRAMEWORK) framework.completedTasks.shift();
+  }
+
+  /**
+   * Every change of a task's latest state: counted (terminal states cumulatively, as Mesos's
+   * `master/tasks_<state>` counters) and published as TASK_UPDATED.
+   */
+  #taskStateChanged(task: Task, previous: v1.TaskState, status: v1.TaskStatus): void {
+    const state = task.task.state;
+    if (state !== previous && isTerminalState(state) && !isTerminalState(previous)) this.#counters.terminal[state]?.inc();
+    this.#publish(() => ({ type: 'TASK_UPDATED', task_updated: { framework_id: { value: task.frameworkId }, status, state } }));
   }
 
   /** Gives a task's resources back to the allocator, once. */
@@ -963,6 +1144,284 @@ export class Master {
   }
 
   // =========================================================================================
+  // Operator API (operator-api.ts): reads go through `books` and views.ts; the calls below
+  // change the cluster. Each checks its input, writes the registry first where Mesos's
+  // registrar would, then changes the books; a MesosError carries the HTTP status.
+
+  /** What the master counts as allocated on an agent and what it has offered there. */
+  agentUsage(agent: Agent): { allocated: Resources; offered: Resources } {
+    let offered = Resources.EMPTY;
+    for (const id of agent.offers) {
+      const offer = this.#offers.get(id);
+      if (offer !== undefined) offered = offered.plus(offer.resources);
+    }
+    return { allocated: this.#inUse(agent), offered };
+  }
+
+  #agentUsage(agent: Agent): { allocated: Resources; offered: Resources } {
+    return this.agentUsage(agent);
+  }
+
+  /** The role weights in force: the `--weights` flag, overridden by UPDATE_WEIGHTS. */
+  get weights(): ReadonlyMap<string, number> {
+    return this.#weights;
+  }
+
+  #registeredAgent(agentId: string): Agent {
+    const agent = this.#agents.get(agentId);
+    if (agent === undefined) throw new MesosError('BAD_REQUEST', `No agent found with specified ID ${agentId}`);
+    return agent;
+  }
+
+  /** UPDATE_WEIGHTS: every role valid and every weight positive, or nothing changes. */
+  async updateWeights(infos: readonly v1.WeightInfo[]): Promise<void> {
+    const weights: Record<string, number> = {};
+    for (const info of infos) {
+      if (info.role === undefined) throw new MesosError('BAD_REQUEST', 'Failed to validate update weights: role is required');
+      const invalid = validateRole(info.role);
+      if (invalid !== undefined) throw new MesosError('BAD_REQUEST', `Failed to validate update weights: ${invalid}`);
+      if (info.role === '*') throw new MesosError('BAD_REQUEST', "Failed to validate update weights: cannot set weight of the '*' role");
+      if (!(info.weight > 0) || !Number.isFinite(info.weight)) {
+        throw new MesosError('BAD_REQUEST', `Failed to validate update weights: weight of role '${info.role}' must be a positive number, got ${info.weight}`);
+      }
+      if (Object.hasOwn(weights, info.role)) throw new MesosError('BAD_REQUEST', `Failed to validate update weights: duplicate role '${info.role}'`);
+      weights[info.role] = info.weight;
+    }
+    await this.#registry.updateWeights(weights);
+    for (const [role, weight] of Object.entries(weights)) this.#weights.set(role, weight);
+    this.#allocator.updateWeights(weights);
+    this.#scheduleAllocation();
+  }
+
+  /**
+   * UPDATE_QUOTA (quota v2): guarantees and limits per top-level role. Without `force`, the sum
+   * of all guarantees must fit the cluster's total, as Mesos checks. A config with neither
+   * guarantees nor limits removes the role's quota.
+   */
+  async updateQuota(configs: readonly QuotaConfig[], force: boolean): Promise<void> {
+    const seen = new Set<string>();
+    for (const config of configs) {
+      const problem = validateQuotaConfig(config);
+      if (problem !== undefined) throw new MesosError('BAD_REQUEST', `Invalid QuotaConfig: ${problem}`);
+      if (seen.has(config.role)) throw new MesosError('BAD_REQUEST', `Invalid QuotaConfig: duplicate role '${config.role}'`);
+      seen.add(config.role);
+    }
+    if (!force) {
+      const guaranteed = new Map<string, number>();
+      const quotas = new Map(this.#registry.snapshot.quotas);
+      for (const config of configs) quotas.set(config.role, config);
+      for (const config of quotas.values()) {
+        for (const [name, scalar] of Object.entries(config.guarantees ?? {})) guaranteed.set(name, (guaranteed.get(name) ?? 0) + scalar.value);
+      }
+      let total = Resources.EMPTY;
+      for (const agent of this.#agents.values()) total = total.plus(agent.total.unallocate());
+      for (const [name, amount] of guaranteed) {
+        const capacity = total.named(name).scalars().toArray().reduce((sum, r) => sum + (r.scalar?.value ?? 0), 0);
+        if (amount > capacity + 1e-9) {
+          throw new MesosError('BAD_REQUEST', `Invalid QuotaConfig: total quota guarantees of '${name}' (${amount}) exceed cluster capacity (${capacity}) (use 'force' flag to bypass this check)`);
+        }
+      }
+    }
+    await this.#registry.updateQuotas(configs);
+    for (const config of configs) this.#allocator.setQuota(config.role, scalarMap(config.guarantees), scalarMap(config.limits));
+    this.#scheduleAllocation();
+  }
+
+  /**
+   * RESERVE_RESOURCES and UNRESERVE_RESOURCES on an agent's unallocated resources. Offers on the
+   * agent are rescinded first so that what they held can be converted; a conversion that does
+   * not fit what is free is a 409, as Mesos's.
+   */
+  reserveResources(agentId: string, given: readonly v1.Resource[], reserving: boolean): void {
+    const agent = this.#registeredAgent(agentId);
+    const what = reserving ? 'reserve' : 'unreserve';
+    if (given.length === 0) throw new MesosError('BAD_REQUEST', `Invalid ${what} operation: no resources specified`);
+    const resources = upgradeResources(given);
+    const invalid = validateResources(resources);
+    if (invalid !== undefined) throw new MesosError('BAD_REQUEST', `Invalid ${what} operation: ${invalid}`);
+    for (const r of resources) {
+      if (r.allocation_info !== undefined) throw new MesosError('BAD_REQUEST', `Invalid ${what} operation: resources must not have 'allocation_info'`);
+      const last = r.reservations?.[r.reservations.length - 1];
+      if (last === undefined || last.type !== 'DYNAMIC') {
+        throw new MesosError('BAD_REQUEST', `Invalid ${what} operation: resources must be dynamically reserved: ${stringifyResource(r)}`);
+      }
+      if (isRevocable(r) || isShared(r)) throw new MesosError('BAD_REQUEST', `Invalid ${what} operation: revocable and shared resources are not supported`);
+    }
+    const reserved = Resources.from(resources);
+    const unreserved = reserved.popReservation();
+    const [from, to] = reserving ? [unreserved, reserved] : [reserved, unreserved];
+    this.#rescindAgentOffers(agent);
+    const free = agent.total.minus(this.#inUse(agent).unallocate());
+    if (!free.contains(from)) {
+      throw new MesosError('CONFLICT', `Insufficient resources to ${what}: ${from.toString()} is not available on agent ${agentId} (free: ${free.toString()})`);
+    }
+    agent.total = agent.total.minus(from).plus(to);
+    this.#allocator.updateAgent(agent.id, agent.total.toArray());
+    this.#sendToAgent(agent.id, { type: 'CHECKPOINT_RESOURCES', checkpoint_resources: { resources: agent.total.toArray() } });
+    this.#log(`Operator ${what}d ${(reserving ? to : from).toString()} on agent ${agentId}`);
+    this.#scheduleAllocation();
+  }
+
+  /** TEARDOWN by an operator: as the framework's own TEARDOWN. */
+  teardown(frameworkId: string): void {
+    const framework = this.#frameworks.get(frameworkId);
+    if (framework === undefined) throw new MesosError('BAD_REQUEST', 'No framework found with specified ID');
+    this.#removeFramework(framework, 'Framework torn down by an operator');
+  }
+
+  /** DEACTIVATE_AGENT and REACTIVATE_AGENT; reactivating also ends a drain. */
+  async setAgentDeactivated(agentId: string, deactivated: boolean): Promise<void> {
+    const agent = this.#registeredAgent(agentId);
+    await this.#registry.setDeactivated(agentId, deactivated);
+    if (this.#agents.get(agentId) !== agent) return;
+    agent.deactivated = deactivated;
+    if (!deactivated) agent.drain = undefined;
+    this.#syncActivation(agent);
+    this.#publishAgentUpdated(agent);
+    this.#log(`Agent ${agentId} ${deactivated ? 'deactivated' : 'reactivated'} by an operator`);
+  }
+
+  /**
+   * DRAIN_AGENT: the agent is deactivated (in the registry) and every task on it is killed, with
+   * a grace period of at most `maxGracePeriodMs`; their terminal updates carry
+   * REASON_AGENT_DRAINING. Once no task is left the agent is DRAINED, and marked gone if asked.
+   */
+  async drainAgent(agentId: string, maxGracePeriodMs: number | undefined, markGone: boolean): Promise<void> {
+    const agent = this.#registeredAgent(agentId);
+    if (maxGracePeriodMs !== undefined && !(maxGracePeriodMs >= 0)) {
+      throw new MesosError('BAD_REQUEST', "Failed to validate master::Call: 'max_grace_period' must be non-negative");
+    }
+    await this.#registry.setDeactivated(agentId, true);
+    if (this.#agents.get(agentId) !== agent) return;
+    const config: v1.DrainConfig = { mark_gone: markGone };
+    if (maxGracePeriodMs !== undefined) config.max_grace_period = { nanoseconds: Math.round(maxGracePeriodMs * 1e6) };
+    agent.deactivated = true;
+    agent.drain = { state: 'DRAINING', config };
+    this.#syncActivation(agent);
+    for (const [frameworkId, tasks] of agent.tasks) {
+      for (const task of tasks.values()) {
+        if (isTerminalState(task.task.state)) continue;
+        const kill: link.Event.KillTask = { framework_id: { value: frameworkId }, task_id: task.task.task_id, reason: 'REASON_AGENT_DRAINING' };
+        const graceNs = task.task.kill_policy?.grace_period?.nanoseconds;
+        const capNs = config.max_grace_period?.nanoseconds;
+        const grace = capNs === undefined ? graceNs : Math.min(graceNs ?? capNs, capNs);
+        if (grace !== undefined) kill.kill_policy = { grace_period: { nanoseconds: grace } };
+        this.#sendToAgent(agentId, { type: 'KILL_TASK', kill_task: kill });
+      }
+    }
+    this.#log(`Draining agent ${agentId}${markGone ? ' (to be marked gone)' : ''}`);
+    this.#publishAgentUpdated(agent);
+    this.#checkDrained(agent);
+  }
+
+  /** A draining agent with no task left on the books is drained (and marked gone if asked). */
+  #checkDrained(agent: Agent): void {
+    if (agent.drain?.state !== 'DRAINING') return;
+    for (const tasks of agent.tasks.values()) if (tasks.size > 0) return;
+    agent.drain = { ...agent.drain, state: 'DRAINED' };
+    this.#log(`Agent ${agent.id} is drained`);
+    this.#publishAgentUpdated(agent);
+    if (agent.drain.config.mark_gone === true) {
+      this.#removeAgent(agent, 'gone', 'drained with mark_gone').catch((err: unknown) => this.#log(`Marking drained agent ${agent.id} gone failed: ${(err as Error).message}`));
+    }
+  }
+
+  /** MARK_AGENT_GONE: recorded in the registry; its tasks are gone and it is told to shut down. */
+  async markAgentGone(agentId: string): Promise<void> {
+    const agent = this.#agents.get(agentId);
+    if (agent !== undefined) {
+      await this.#removeAgent(agent, 'gone', 'marked gone by an operator');
+      return;
+    }
+    const snapshot = this.#registry.snapshot;
+    if (snapshot.gone.has(agentId)) return;
+    if (!snapshot.unreachable.has(agentId) && !snapshot.agents.has(agentId)) {
+      throw new MesosError('BAD_REQUEST', `No agent found with specified ID ${agentId}`);
+    }
+    this.#recoveredAgents.delete(agentId);
+    await this.#registry.markGone(agentId, Date.now() * 1e6);
+    this.#log(`Agent ${agentId} marked gone by an operator`);
+  }
+
+  /**
+   * Mesos's v1 event stream has no AGENT_UPDATED; an agent whose state an operator changed is
+   * announced again with AGENT_ADDED, which subscribers treat as an upsert.
+   */
+  #publishAgentUpdated(agent: Agent): void {
+    this.#publish(() => ({ type: 'AGENT_ADDED', agent_added: { agent: agentView(agent, this.#agentUsage(agent)) } }));
+  }
+
+  // -----------------------------------------------------------------------------------------
+  // Maintenance (maintenance.ts has the rules; the registry keeps the schedule and DOWN machines)
+
+  #maintenanceState(): MaintenanceState {
+    const snapshot = this.#registry.snapshot;
+    return { schedule: snapshot.schedule, down: snapshot.downMachines };
+  }
+
+  /** The machine an agent runs on, as Mesos names it: its hostname and IP. */
+  #machineOf(agent: { info: v1.AgentInfo; ip: string }): v1.MachineID {
+    return { hostname: agent.info.hostname, ip: agent.ip };
+  }
+
+  #agentMachines(): Set<string> {
+    return new Set([...this.#agents.values()].map((agent) => machineKey(this.#machineOf(agent))));
+  }
+
+  maintenanceSchedule(): maintenance.Schedule {
+    return this.#registry.snapshot.schedule;
+  }
+
+  maintenanceStatus(): maintenance.ClusterStatus {
+    return clusterStatus(this.#maintenanceState());
+  }
+
+  /**
+   * UPDATE_MAINTENANCE_SCHEDULE: machines in the schedule become DRAINING and offers from their
+   * agents carry the window's unavailability; offers already out are rescinded so that
+   * frameworks see it.
+   */
+  async updateMaintenanceSchedule(schedule: maintenance.Schedule): Promise<void> {
+    const invalid = validateSchedule(schedule, this.#maintenanceState());
+    if (invalid !== undefined) throw new MesosError('BAD_REQUEST', invalid);
+    await this.#registry.updateSchedule(schedule);
+    for (const agent of this.#agents.values()) this.#rescindAgentOffers(agent);
+    this.#scheduleAllocation();
+  }
+
+  /**
+   * START_MAINTENANCE (`/machine/down`): the machines go DOWN; their agents are removed and told
+   * to shut down, their tasks become TASK_GONE_BY_OPERATOR (TASK_LOST to frameworks that are not
+   * partition-aware), and they may not register until the machine is brought up.
+   */
+  async startMaintenance(machines: readonly v1.MachineID[]): Promise<void> {
+    const invalid = validateStartMaintenance(machines, this.#maintenanceState(), this.#agentMachines());
+    if (invalid !== undefined) throw new MesosError('BAD_REQUEST', invalid);
+    await this.#registry.startMaintenance(machines);
+    const down = new Set(machines.map(machineKey));
+    for (const agent of [...this.#agents.values()]) {
+      if (down.has(machineKey(this.#machineOf(agent)))) await this.#removeAgent(agent, 'down', 'its machine was brought down for maintenance');
+    }
+  }
+
+  /** STOP_MAINTENANCE (`/machine/up`): the machines are UP and leave the schedule. */
+  async stopMaintenance(machines: readonly v1.MachineID[]): Promise<void> {
+    const invalid = validateStopMaintenance(machines, this.#maintenanceState(), this.#agentMachines());
+    if (invalid !== undefined) throw new MesosError('BAD_REQUEST', invalid);
+    await this.#registry.stopMaintenance(machines);
+  }
+
+  /** The allocator's explanation for a framework in one of its roles (our extension). */
+  explain(frameworkId: string, role?: string): Explanation {
+    const framework = this.#frameworks.get(frameworkId);
+    if (framework === undefined) throw new MesosError('BAD_REQUEST', 'No framework found with specified ID');
+    if (role !== undefined && !framework.roles.has(role)) {
+      throw new MesosError('BAD_REQUEST', `Framework ${frameworkId} is not subscribed to role '${role}'`);
+    }
+    return this.#allocator.explain(frameworkId, role);
+  }
+
+  // =========================================================================================
   // Agent link
 
   /**
@@ -1000,6 +1459,12 @@ export class Master {
     const info = register.agent_info;
     const total = agentTotal(register);
     const ip = register.ip ?? peerIp;
+    if (machineMode(this.#maintenanceState(), { hostname: info.hostname, ip }) === 'DOWN') {
+      // As Mesos: an agent on a machine that is down for maintenance is told to shut down.
+      const message = `Agent attempted to register while its machine (${info.hostname}, ${ip}) is down for maintenance`;
+      agentLink.stream.send({ type: 'SHUTDOWN', shutdown: { message } });
+      throw new MesosError('BAD_REQUEST', message);
+    }
     const requestedId = info.id?.value;
     if (requestedId === undefined) {
       const id = `${this.id}-S${this.#nextAgentId++}`;
@@ -1007,6 +1472,7 @@ export class Master {
       await this.#registry.admitAgent(admitted);
       if (this.#stopped) return;
       const agent = this.#createAgent(admitted, ip, Resources.from(total), register);
+      this.#counters.agentRegistrations.inc();
       this.#greet(agent, agentLink);
       this.#log(`Registered agent ${id} at ${ip}:${info.port ?? 5051} (${info.hostname}) with ${Resources.from(total).toString()}`);
       return;
@@ -1045,20 +1511,19 @@ export class Master {
     if (!this.#registry.snapshot.agents.has(id)) throw new MesosError('SERVICE_UNAVAILABLE', `Agent ${id} could not be readmitted; retry`);
 
     let agent = this.#agents.get(id);
+    this.#counters.agentReregistrations.inc();
     if (agent === undefined) {
       agent = this.#createAgent(info, ip, totalResources, register);
     } else {
       // A known agent (its link dropped, or it restarted): it keeps its place in the allocator,
-      // filters included, as Mesos reactivates rather than re-adds it.
+      // filters included, as Mesos reactivates rather than re-adds it (#greet reactivates it).
       this.#rescindAgentOffers(agent);
       agent.info = info;
       agent.ip = ip;
       agent.capabilities = register.capabilities ?? [];
-      if (!agent.active) {
-        agent.active = true;
-        this.#allocator.activateAgent(id);
-      }
+      agent.version = register.agent_version;
     }
+    agent.reregisteredTime = nowSeconds();
     const { adopted, orphans } = this.#adopt(agent, register);
     // After adoption the books hold exactly what the agent reported, so a changed total can be
     // checked against it.
@@ -1104,12 +1569,15 @@ export class Master {
 
   #createAgent(info: v1.AgentInfo, ip: string, total: Resources, register: link.Call.Register): Agent {
     const id = info.id!.value;
+    const deactivated = this.#registry.snapshot.agents.get(id)?.deactivated ?? false;
     const agent: Agent = {
-      id, info, ip, total, capabilities: register.capabilities ?? [], link: undefined, active: true,
+      id, info, ip, total, capabilities: register.capabilities ?? [], version: register.agent_version, link: undefined,
+      active: !deactivated, deactivated, drain: undefined, registeredTime: nowSeconds(), reregisteredTime: undefined,
       pingTimer: undefined, pingOutstanding: false, pingMisses: 0, offers: new Set(), tasks: new Map(),
     };
-    this.#allocator.addAgent(id, total.toArray());
+    this.#allocator.addAgent(id, total.toArray(), { activated: agent.active });
     this.#agents.set(id, agent);
+    this.#publish(() => ({ type: 'AGENT_ADDED', agent_added: { agent: agentView(agent, this.#agentUsage(agent)) } }));
     return agent;
   }
 
@@ -1197,6 +1665,7 @@ export class Master {
   /** Binds the link, sends REGISTERED, and (re)starts pinging. */
   #greet(agent: Agent, agentLink: AgentLink): void {
     this.#bindLink(agent, agentLink);
+    this.#syncActivation(agent);
     agentLink.stream.send({
       type: 'REGISTERED',
       registered: {
@@ -1231,10 +1700,7 @@ export class Master {
   #agentDisconnected(agent: Agent): void {
     if (this.#stopped) return;
     agent.link = undefined;
-    if (agent.active) {
-      agent.active = false;
-      this.#allocator.deactivateAgent(agent.id);
-    }
+    this.#syncActivation(agent);
     this.#rescindAgentOffers(agent);
     // Tasks of frameworks that do not checkpoint cannot survive an agent restart.
     for (const [frameworkId, tasks] of agent.tasks) {
@@ -1247,6 +1713,23 @@ export class Master {
       }
     }
     this.#log(`Agent ${agent.id} disconnected`);
+  }
+
+  /**
+   * Keeps the allocator's view of an agent in step with the books: its resources are offered
+   * only while it is linked and not deactivated by an operator (or draining).
+   */
+  #syncActivation(agent: Agent): void {
+    const wanted = agent.link !== undefined && !agent.deactivated;
+    if (wanted === agent.active) return;
+    agent.active = wanted;
+    if (wanted) {
+      this.#allocator.activateAgent(agent.id);
+      this.#scheduleAllocation();
+    } else {
+      this.#allocator.deactivateAgent(agent.id);
+      this.#rescindAgentOffers(agent);
+    }
   }
 
   #pingTick(agent: Agent): void {
@@ -1279,16 +1762,27 @@ export class Master {
    * TASK_GONE (removed) to partition-aware frameworks and TASK_LOST to others; every subscribed
    * framework hears FAILURE with the agent id.
    */
-  async #removeAgent(agent: Agent, kind: 'unreachable' | 'removed', why: string): Promise<void> {
-    if (this.#removing.has(agent.id) || this.#reregistering.has(agent.id)) return;
+  async #removeAgent(agent: Agent, kind: 'unreachable' | 'removed' | 'gone' | 'down', why: string): Promise<void> {
+    if (this.#removing.has(agent.id) || this.#reregistering.has(agent.id)) {
+      if (kind === 'gone' || kind === 'down') throw new MesosError('SERVICE_UNAVAILABLE', `Agent ${agent.id} is being removed or reregistered; retry`);
+      return;
+    }
     clearInterval(agent.pingTimer);
     const unreachableTime = timeInfoNow();
     this.#removing.add(agent.id);
     try {
       if (kind === 'unreachable') await this.#registry.markUnreachable(agent.id, unreachableTime.nanoseconds);
-      else await this.#registry.removeAgent(agent.id);
+      else if (kind === 'gone') await this.#registry.markGone(agent.id, unreachableTime.nanoseconds);
+      else await this.#registry.removeAgent(agent.id); // 'removed', 'down': it may register anew
     } catch (err) {
       this.#log(`Failed to record agent ${agent.id} as ${kind} in the registry: ${(err as Error).message}`);
+      if (kind === 'gone') {
+        if (!this.#stopped && this.#agents.get(agent.id) === agent) {
+          agent.pingTimer = setInterval(() => this.#pingTick(agent), this.options.agentPingTimeoutMs);
+          agent.pingTimer.unref();
+        }
+        throw err;
+      }
       // Keep watching it: the next missed pings try again.
       if (!this.#stopped && this.#agents.get(agent.id) === agent) {
         agent.pingTimer = setInterval(() => this.#pingTick(agent), this.options.agentPingTimeoutMs);
@@ -1309,13 +1803,15 @@ export class Master {
           const message = `Agent ${agent.id} (${agent.info.hostname}) is ${kind}: ${why}`;
           if (kind === 'unreachable') {
             this.#transitionByMaster(framework, task, 'TASK_UNREACHABLE', 'REASON_AGENT_REMOVED', message, unreachableTime);
+          } else if (kind === 'gone' || kind === 'down') {
+            this.#transitionByMaster(framework, task, 'TASK_GONE_BY_OPERATOR', 'REASON_AGENT_REMOVED_BY_OPERATOR', message);
           } else {
             this.#transitionByMaster(framework, task, 'TASK_GONE', 'REASON_AGENT_REMOVED', message);
           }
         }
         // The allocator drops the agent's whole allocation below.
         task.holdsResources = false;
-        this.#removeTask(task);
+        this.#removeTask(task, kind === 'unreachable');
       }
     }
     for (const framework of this.#frameworks.values()) framework.executors.delete(agent.id);
@@ -1323,12 +1819,19 @@ export class Master {
     agent.link = undefined;
     this.#allocator.removeAgent(agent.id);
     this.#agents.delete(agent.id);
+    this.#counters.agentRemovals.inc();
+    if (kind === 'unreachable') this.#counters.agentsUnreachable.inc();
+    this.#publish(() => ({ type: 'AGENT_REMOVED', agent_removed: { agent_id: { value: agent.id } } }));
     for (const framework of this.#frameworks.values()) {
       this.#sendEvent(framework, { type: 'FAILURE', failure: { agent_id: { value: agent.id } } });
     }
     if (agentLink !== undefined) {
       if (kind === 'unreachable') {
         agentLink.stream.send({ type: 'ERROR', error: { message: `Agent ${agent.id} was marked unreachable: ${why}; reregister` } });
+      } else if (kind === 'gone') {
+        agentLink.stream.send({ type: 'SHUTDOWN', shutdown: { message: `Agent ${agent.id} has been marked gone` } });
+      } else if (kind === 'down') {
+        agentLink.stream.send({ type: 'SHUTDOWN', shutdown: { message: `Agent ${agent.id}: ${why}` } });
       }
       agentLink.close();
     }
@@ -1356,9 +1859,12 @@ export class Master {
       executorId: task.task.executor_id?.value, partitionAware: hasCapability(framework.info, 'PARTITION_AWARE'),
       now: nowSeconds(), unreachableTime,
     });
+    const previous = task.task.state;
     task.task.state = state;
     task.task.status_update_state = state;
     delete task.task.status_update_uuid;
+    task.task.statuses = [...(task.task.statuses ?? []).filter((s) => s.state !== state), status];
+    this.#taskStateChanged(task, previous, status);
     this.#sendEvent(framework, { type: 'UPDATE', update: { status } });
   }
 
@@ -1414,8 +1920,10 @@ export class Master {
       return;
     }
     const task = framework.tasks.get(status.task_id.value);
+    this.#counters.validStatusUpdates.inc();
     if (task !== undefined && task.agentId === agent.id) {
       const latest = update.latest_state ?? status.state;
+      const previous = task.task.state;
       task.task.state = latest;
       task.task.status_update_state = status.state;
       if (status.uuid !== undefined) task.task.status_update_uuid = status.uuid;
@@ -1425,6 +1933,7 @@ export class Master {
       const statuses = (task.task.statuses ?? []).filter((s) => s.state !== status.state);
       statuses.push(kept);
       task.task.statuses = statuses;
+      this.#taskStateChanged(task, previous, kept);
       if (!usesResources(latest)) this.#releaseTask(task);
       if (isTerminalState(status.state) && status.uuid === undefined) this.#removeTask(task);
     }
@@ -1514,3 +2023,29 @@ function minAllocatableOf(info: v1.FrameworkInfo): Record<string, Record<string,
   return out;
 }
 
+
+/**
+ * Mesos's checks of a QuotaConfig (quota v2): a valid top-level role other than '*', scalar
+ * quantities that are finite and non-negative, and no guarantee above its limit.
+ */
+function validateQuotaConfig(config: QuotaConfig): string | undefined {
+  const invalidRole = validateRole(config.role);
+  if (invalidRole !== undefined) return `Invalid 'QuotaConfig.role': ${invalidRole}`;
+  if (config.role === '*') return "Invalid 'QuotaConfig.role': setting quota for the default '*' role is not supported";
+  if (config.role.includes('/')) return `Invalid 'QuotaConfig.role': quota can only be set on top-level roles, not '${config.role}'`;
+  for (const [field, map] of [['guarantees', config.guarantees], ['limits', config.limits]] as const) {
+    for (const [name, scalar] of Object.entries(map ?? {})) {
+      if (name === '') return `Invalid 'QuotaConfig.${field}': resource name must not be empty`;
+      if (!Number.isFinite(scalar.value) || scalar.value < 0) {
+        return `Invalid 'QuotaConfig.${field}': negative or non-finite quantity ${scalar.value} for '${name}'`;
+      }
+    }
+  }
+  for (const [name, guarantee] of Object.entries(config.guarantees ?? {})) {
+    const limit = config.limits?.[name];
+    if (limit !== undefined && guarantee.value > limit.value) {
+      return `'QuotaConfig.guarantees' ${name}:${guarantee.value} is not contained within the 'QuotaConfig.limits' ${name}:${limit.value}`;
+    }
+  }
+  return undefined;
+}

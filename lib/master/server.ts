@@ -8,14 +8,19 @@ import { hostname as osHostname } from 'node:os';
 import { join } from 'node:path';
 
 import { MesosError } from '../common/errors.ts';
-import { HttpServer, Router, emptyReply, jsonReply, redirectReply } from '../common/http.ts';
+import { HttpServer, Router, emptyReply, jsonReply, redirectReply, valueReply } from '../common/http.ts';
+import { addMetricsRoutes } from '../common/metrics-routes.ts';
+import { addLegacyRoutes } from './legacy-routes.ts';
+import { operatorHandler } from './operator-api.ts';
 import { openStore, type Store, type StoreKind } from '../store/index.ts';
 import { agentLinkHandler } from './agent-link.ts';
 import { MASTER_VERSION, Master, type MasterOptions } from './master.ts';
 import { Registry } from './registry.ts';
-import { schedulerHandler } from './scheduler-api.ts';
+import { readyMaster, schedulerHandler } from './scheduler-api.ts';
 
-export interface MasterServerOptions extends Omit<MasterOptions, 'ip' | 'port' | 'hostname' | 'log'> {
+export interface MasterServerOptions extends Omit<MasterOptions, 'ip' | 'port' | 'hostname' | 'log' | 'flags'> {
+  /** The flags as given, for GET_FLAGS and `/flags`. */
+  flags?: Readonly<Record<string, string>>;
   ip: string;
   port: number;
   hostname?: string;
@@ -50,7 +55,10 @@ export class MasterServer {
     const http = new HttpServer(router, { requestTimeoutMs: 0, log });
     const server = new MasterServer(http, log);
     const ref = (): Master | undefined => server.#master;
+    const flags = options.flags ?? {};
     router
+      .add({ path: '/api/v1', methods: ['POST'], handler: (ctx) => operatorHandler(ref, ctx, { flags }) })
+      .add({ path: '/flags', methods: ['GET'], jsonp: true, handler: () => valueReply({ flags }) })
       .add({ path: '/api/v1/scheduler', methods: ['POST'], handler: (ctx) => schedulerHandler(ref, ctx) })
       .add({
         path: '/api/v1/agent_link',
@@ -76,6 +84,9 @@ export class MasterServer {
         },
       });
 
+    addMetricsRoutes(router, () => readyMaster(ref).metrics);
+    addLegacyRoutes(router, ref, { flags });
+
     const address = await http.listen(options.port, options.ip);
     try {
       const store = await openStore({ kind: options.registry, path: options.workDir === undefined ? undefined : join(options.workDir, 'registry') });
@@ -87,6 +98,7 @@ export class MasterServer {
         ip: advertisedIp,
         port: address.port,
         hostname: options.hostname ?? osHostname(),
+        flags,
         log,
       }, registry);
     } catch (err) {

@@ -112,6 +112,7 @@ export namespace Event {
     framework_id: v1.FrameworkID;
     task_id: v1.TaskID;
     kill_policy?: v1.KillPolicy;
+    reason?: v1.TaskStatus.Reason;
   }
   export interface Acknowledge {
     framework_id: v1.FrameworkID;

@@ -32,6 +32,7 @@ export interface Call {
   mark_agent_gone?: master.Call.MarkAgentGone;
   /** @deprecated */ set_quota?: master.Call.SetQuota;
   /** @deprecated */ remove_quota?: master.Call.RemoveQuota;
+  explain_allocation?: master.Call.ExplainAllocation;
 }
 export namespace Call {
   export type Type =
@@ -74,7 +75,8 @@ export namespace Call {
     | 'SET_QUOTA'
     | 'REMOVE_QUOTA'
     | 'TEARDOWN'
-    | 'MARK_AGENT_GONE';
+    | 'MARK_AGENT_GONE'
+    | 'EXPLAIN_ALLOCATION';
   export interface GetMetrics {
     timeout?: v1.DurationInfo;
   }
@@ -156,6 +158,10 @@ export namespace Call {
   export interface MarkAgentGone {
     agent_id: v1.AgentID;
   }
+  export interface ExplainAllocation {
+    framework_id: v1.FrameworkID;
+    role?: string;
+  }
   /** Call narrowed on `type`: each variant carries its payload. */
   export type Typed =
     | { type: 'GET_HEALTH'; }
@@ -196,7 +202,8 @@ export namespace Call {
     | { type: 'SET_QUOTA'; set_quota: master.Call.SetQuota; }
     | { type: 'REMOVE_QUOTA'; remove_quota: master.Call.RemoveQuota; }
     | { type: 'TEARDOWN'; teardown: master.Call.Teardown; }
-    | { type: 'MARK_AGENT_GONE'; mark_agent_gone: master.Call.MarkAgentGone; };
+    | { type: 'MARK_AGENT_GONE'; mark_agent_gone: master.Call.MarkAgentGone; }
+    | { type: 'EXPLAIN_ALLOCATION'; explain_allocation: master.Call.ExplainAllocation; };
 }
 
 export interface Response {
@@ -220,6 +227,7 @@ export interface Response {
   get_maintenance_status?: master.Response.GetMaintenanceStatus;
   get_maintenance_schedule?: master.Response.GetMaintenanceSchedule;
   get_quota?: master.Response.GetQuota;
+  explain_allocation?: master.Response.ExplainAllocation;
 }
 export namespace Response {
   export type Type =
@@ -242,7 +250,8 @@ export namespace Response {
     | 'GET_MASTER'
     | 'GET_MAINTENANCE_STATUS'
     | 'GET_MAINTENANCE_SCHEDULE'
-    | 'GET_QUOTA';
+    | 'GET_QUOTA'
+    | 'EXPLAIN_ALLOCATION';
   export interface GetHealth {
     healthy: boolean;
   }
@@ -360,6 +369,29 @@ export namespace Response {
   export interface GetQuota {
     status: quota.QuotaStatus;
   }
+  export interface ExplainAllocation {
+    framework_id: v1.FrameworkID;
+    role: string;
+    share: number;
+    rank: number;
+    role_share: number;
+    role_rank: number;
+    weight: number;
+    active: boolean;
+    suppressed: boolean;
+    suppressed_roles?: string[];
+    filters: number;
+    filtered_agents: number;
+    quota_role: string;
+    quota_guarantee?: Record<string, number>;
+    quota_limit?: Record<string, number>;
+    quota_consumed?: Record<string, number>;
+    offered?: Record<string, number>;
+    candidates: number;
+    skips?: Record<string, number>;
+    reason: string;
+    message: string;
+  }
   /** Response narrowed on `type`: each variant carries its payload. */
   export type Typed =
     | { type: 'GET_HEALTH'; get_health: master.Response.GetHealth; }
@@ -380,7 +412,8 @@ export namespace Response {
     | { type: 'GET_MASTER'; get_master: master.Response.GetMaster; }
     | { type: 'GET_MAINTENANCE_STATUS'; get_maintenance_status: master.Response.GetMaintenanceStatus; }
     | { type: 'GET_MAINTENANCE_SCHEDULE'; get_maintenance_schedule: master.Response.GetMaintenanceSchedule; }
-    | { type: 'GET_QUOTA'; get_quota: master.Response.GetQuota; };
+    | { type: 'GET_QUOTA'; get_quota: master.Response.GetQuota; }
+    | { type: 'EXPLAIN_ALLOCATION'; explain_allocation: master.Response.ExplainAllocation; };
 }
 
 export interface Event {

@@ -270,6 +270,7 @@ export interface MessageTypes {
   'mesos.v1.master.Call.RemoveQuota': master.Call.RemoveQuota;
   'mesos.v1.master.Call.Teardown': master.Call.Teardown;
   'mesos.v1.master.Call.MarkAgentGone': master.Call.MarkAgentGone;
+  'mesos.v1.master.Call.ExplainAllocation': master.Call.ExplainAllocation;
   'mesos.v1.master.Response': master.Response;
   'mesos.v1.master.Response.GetHealth': master.Response.GetHealth;
   'mesos.v1.master.Response.GetFlags': master.Response.GetFlags;
@@ -294,6 +295,7 @@ export interface MessageTypes {
   'mesos.v1.master.Response.GetMaintenanceStatus': master.Response.GetMaintenanceStatus;
   'mesos.v1.master.Response.GetMaintenanceSchedule': master.Response.GetMaintenanceSchedule;
   'mesos.v1.master.Response.GetQuota': master.Response.GetQuota;
+  'mesos.v1.master.Response.ExplainAllocation': master.Response.ExplainAllocation;
   'mesos.v1.master.Event': master.Event;
   'mesos.v1.master.Event.Subscribed': master.Event.Subscribed;
   'mesos.v1.master.Event.TaskAdded': master.Event.TaskAdded;

@@ -118,6 +118,9 @@ export default proto('mesos.internal.link', {
     'required mesos.v1.FrameworkID framework_id = 1',
     'required mesos.v1.TaskID task_id = 2',
     'optional mesos.v1.KillPolicy kill_policy = 3',
+    // Why the master kills the task (REASON_AGENT_DRAINING while the agent drains): the
+    // terminal update carries it. Unset for a framework's own KILL.
+    'optional mesos.v1.TaskStatus.Reason reason = 4',
   ],
   'Event.Acknowledge': [
     'required mesos.v1.FrameworkID framework_id = 1',

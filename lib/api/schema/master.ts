@@ -26,6 +26,8 @@ export default proto('mesos.v1.master', {
     'optional MarkAgentGone mark_agent_gone = 17',
     'optional SetQuota set_quota = 14 [deprecated]',
     'optional RemoveQuota remove_quota = 15 [deprecated]',
+    // mesos-ts extension (docs/operator-api.md): not in Mesos's master.proto.
+    'optional ExplainAllocation explain_allocation = 1000',
   ],
   // SET_QUOTA and REMOVE_QUOTA are marked deprecated in Mesos (the DSL has no enum value options).
   'Call.Type': {
@@ -70,6 +72,8 @@ export default proto('mesos.v1.master', {
       'REMOVE_QUOTA = 30',
       'TEARDOWN = 31',
       'MARK_AGENT_GONE = 32',
+      // mesos-ts extension: the allocator's explanation for a framework.
+      'EXPLAIN_ALLOCATION = 1000',
     ],
   },
   'Call.GetMetrics': [
@@ -155,6 +159,11 @@ export default proto('mesos.v1.master', {
   'Call.MarkAgentGone': [
     'required AgentID agent_id = 1',
   ],
+  // mesos-ts extension. Without `role`, the framework's first role.
+  'Call.ExplainAllocation': [
+    'required FrameworkID framework_id = 1',
+    'optional string role = 2',
+  ],
 
   'Response': [
     'optional Type type = 1',
@@ -177,6 +186,8 @@ export default proto('mesos.v1.master', {
     'optional GetMaintenanceStatus get_maintenance_status = 17',
     'optional GetMaintenanceSchedule get_maintenance_schedule = 18',
     'optional GetQuota get_quota = 19',
+    // mesos-ts extension.
+    'optional ExplainAllocation explain_allocation = 1000',
   ],
   'Response.Type': {
     enum: [
@@ -200,6 +211,7 @@ export default proto('mesos.v1.master', {
       'GET_MAINTENANCE_STATUS = 16',
       'GET_MAINTENANCE_SCHEDULE = 17',
       'GET_QUOTA = 18',
+      'EXPLAIN_ALLOCATION = 1000',
     ],
   },
   'Response.GetHealth': [
@@ -312,6 +324,33 @@ export default proto('mesos.v1.master', {
   ],
   'Response.GetQuota': [
     'required quota.QuotaStatus status = 1',
+  ],
+  // mesos-ts extension: where a framework stands in the allocator (docs/allocator.md, explain).
+  // Shares and ranks are the DRF sorters'; `skips` counts, per reason, the agents the last
+  // allocation cycle passed over for this framework; `reason` names why it got nothing (or
+  // OFFERED) and `message` says it in a sentence.
+  'Response.ExplainAllocation': [
+    'required FrameworkID framework_id = 1',
+    'required string role = 2',
+    'required double share = 3',
+    'required uint32 rank = 4',
+    'required double role_share = 5',
+    'required uint32 role_rank = 6',
+    'required double weight = 7',
+    'required bool active = 8',
+    'required bool suppressed = 9',
+    'repeated string suppressed_roles = 10',
+    'required uint32 filters = 11',
+    'required uint32 filtered_agents = 12',
+    'required string quota_role = 13',
+    'map<string, double> quota_guarantee = 14',
+    'map<string, double> quota_limit = 15',
+    'map<string, double> quota_consumed = 16',
+    'map<string, double> offered = 17',
+    'required uint32 candidates = 18',
+    'map<string, uint32> skips = 19',
+    'required string reason = 20',
+    'required string message = 21',
   ],
 
   'Event': [

@@ -9,6 +9,7 @@ import * as assert from 'uvu/assert';
 
 import { AGENT_SPEC, restartAgent, startAgent, type AgentProcess } from '../../helpers/agent-process.ts';
 import { FAST_FLAGS, startMaster, withCleanup } from '../../helpers/master-process.ts';
+import type * as v1 from '../../../lib/types/mesos.ts';
 import { frameworkInfo, rawRequest, subscribe, taskFor, type SchedulerClient } from '../../helpers/scheduler-client.ts';
 
 /** Runs until a file named `go` appears in its sandbox, then exits with `code`. */
@@ -27,6 +28,22 @@ async function launch(client: SchedulerClient, taskId: string, command: string):
   const running = await client.nextUpdate(taskId, 'TASK_RUNNING', 30_000);
   await client.acknowledge(running);
   return running.container_status!.executor_pid!;
+}
+
+/**
+ * The next update of `taskId` that `wanted` accepts, acknowledging every other update of the task
+ * meanwhile, as a framework must: an agent killed before a framework's acknowledgement reached it
+ * resends that update after it restarts, and the task's stream waits behind it until it is
+ * acknowledged again.
+ */
+async function updateAfterResends(
+  client: SchedulerClient, taskId: string, wanted: (status: v1.TaskStatus) => boolean, timeoutMs = 30_000,
+): Promise<v1.TaskStatus> {
+  for (;;) {
+    const status = await client.nextUpdate(taskId, undefined, timeoutMs);
+    if (wanted(status)) return status;
+    if (status.uuid !== undefined) await client.acknowledge(status);
+  }
 }
 
 function alive(pid: number): boolean {
@@ -59,7 +76,7 @@ test('kill -9 of the agent: running tasks keep running, are recovered, and repor
   assert.not.ok(alive(endsWhileDown));
 
   agent = await restartAgent(agent, 'SIGKILL');
-  const failed = await client.nextUpdate('ends-while-down', 'TASK_FAILED', 30_000).catch((err: Error) => {
+  const failed = await updateAfterResends(client, 'ends-while-down', (s) => s.state === 'TASK_FAILED').catch((err: Error) => {
     throw new Error(`${err.message}\n${agent.describeOutput()}`);
   });
   assert.is(failed.message, 'Command exited with status 7');
@@ -69,11 +86,11 @@ test('kill -9 of the agent: running tasks keep running, are recovered, and repor
   assert.is(after.id, before.id, 'the agent reregistered with the same id');
   assert.ok(alive(keeps), 'the recovered task still runs');
   await client.reconcile([{ taskId: 'keeps-running', agentId: after.id }]);
-  const reconciled = await client.nextUpdate('keeps-running', 'TASK_RUNNING');
-  assert.is(reconciled.reason, 'REASON_RECONCILIATION');
+  const reconciled = await updateAfterResends(client, 'keeps-running', (s) => s.reason === 'REASON_RECONCILIATION');
+  assert.is(reconciled.state, 'TASK_RUNNING');
 
   writeFileSync(join(sandbox('keeps-running'), 'go'), '');
-  const finished = await client.nextUpdate('keeps-running', 'TASK_FINISHED', 30_000);
+  const finished = await updateAfterResends(client, 'keeps-running', (s) => s.state === 'TASK_FINISHED');
   assert.is(finished.message, 'Command exited with status 0');
   await client.acknowledge(finished);
   assert.ok(existsSync(sandbox('keeps-running')), 'the sandbox is kept');

@@ -1,0 +1,93 @@
+// The master's gauges, under Mesos's metric names (src/master/metrics.cpp and the allocator's
+// metrics.cpp). Counters (registrations, terminal task states, allocation runs) are incremented
+// where things happen, in master.ts; the gauges here are read from the books at snapshot time,
+// so they cannot drift from what the operator API shows.
+
+import type { Metrics } from '../common/metrics.ts';
+import type { Resources } from '../api/resources.ts';
+import type { Master } from './master.ts';
+
+/** Scalar resources reported per kind, as Mesos's master does. */
+const KINDS = ['cpus', 'gpus', 'mem', 'disk'] as const;
+
+/** Task states counted as gauges: the tasks currently in them. */
+const LIVE_STATES = ['TASK_STAGING', 'TASK_STARTING', 'TASK_RUNNING', 'TASK_KILLING'] as const;
+
+function scalarTotals(resources: Resources, into: Map<string, number>): void {
+  for (const r of resources.toArray()) {
+    if (r.type === 'SCALAR' && r.scalar !== undefined) into.set(r.name, (into.get(r.name) ?? 0) + r.scalar.value);
+  }
+}
+
+export function registerMasterMetrics(metrics: Metrics, master: Master): void {
+  metrics.gauge('master/uptime_secs', () => Date.now() / 1000 - master.startTime);
+  metrics.gauge('master/elected', () => 1);
+
+  metrics.gaugeSet('master/agents', function* () {
+    const books = master.books;
+    let connected = 0;
+    let active = 0;
+    for (const agent of books.agents.values()) {
+      if (agent.link !== undefined) connected++;
+      if (agent.active) active++;
+    }
+    yield ['master/slaves_connected', connected];
+    yield ['master/slaves_disconnected', books.agents.size - connected];
+    yield ['master/slaves_active', active];
+    yield ['master/slaves_inactive', books.agents.size - active];
+    yield ['master/slaves_unreachable', master.registrySnapshot.unreachable.size];
+    yield ['master/outstanding_offers', books.offers.size];
+  });
+
+  metrics.gaugeSet('master/frameworks', function* () {
+    let connected = 0;
+    let total = 0;
+    for (const framework of master.books.frameworks.values()) {
+      total++;
+      if (framework.standing === 'subscribed') connected++;
+    }
+    yield ['master/frameworks_connected', connected];
+    yield ['master/frameworks_disconnected', total - connected];
+    yield ['master/frameworks_active', connected];
+    yield ['master/frameworks_inactive', total - connected];
+  });
+
+  metrics.gaugeSet('master/tasks', function* () {
+    const counts = new Map<string, number>(LIVE_STATES.map((s) => [s, 0]));
+    let unreachable = 0;
+    for (const framework of master.books.frameworks.values()) {
+      for (const task of framework.tasks.values()) {
+        const state = task.task.state;
+        if (counts.has(state)) counts.set(state, counts.get(state)! + 1);
+      }
+      unreachable += framework.unreachableTasks.size;
+    }
+    for (const [state, count] of counts) yield [`master/tasks_${state.slice('TASK_'.length).toLowerCase()}`, count];
+    yield ['master/tasks_unreachable', unreachable];
+  });
+
+  // master/<kind>_total, _used and _percent as Mesos; offered is Mesos's allocator figure
+  // (allocator/mesos/resources/<kind>/offered_or_allocated) split into its two parts.
+  metrics.gaugeSet('master/resources', function* () {
+    const total = new Map<string, number>();
+    const used = new Map<string, number>();
+    const offered = new Map<string, number>();
+    for (const agent of master.books.agents.values()) {
+      scalarTotals(agent.total, total);
+      const usage = master.agentUsage(agent);
+      scalarTotals(usage.allocated, used);
+      scalarTotals(usage.offered, offered);
+    }
+    for (const kind of KINDS) {
+      const t = total.get(kind) ?? 0;
+      const u = used.get(kind) ?? 0;
+      const o = offered.get(kind) ?? 0;
+      yield [`master/${kind}_total`, t];
+      yield [`master/${kind}_used`, u];
+      yield [`master/${kind}_percent`, t > 0 ? u / t : 0];
+      yield [`master/${kind}_offered`, o];
+      yield [`allocator/mesos/resources/${kind}/total`, t];
+      yield [`allocator/mesos/resources/${kind}/offered_or_allocated`, u + o];
+    }
+  });
+}
