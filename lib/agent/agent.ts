@@ -27,6 +27,7 @@ import { basename, dirname, join } from 'node:path';
 import type { Resources } from '../api/resources.ts';
 import { validateId } from '../api/ids.ts';
 import { MesosError } from '../common/errors.ts';
+import { Metrics, type Counter } from '../common/metrics.ts';
 import { getJson, putJson, type Store } from '../store/index.ts';
 import type { RecordIOStream } from '../common/http-stream.ts';
 import type * as executor from '../types/executor.ts';
@@ -77,6 +78,49 @@ export interface AgentOptions {
   readonly statusUpdateRetryMinMs?: number;
   /** The agent was told to shut down (the master removed it): the process should exit. */
   readonly onShutdown?: (message: string) => void;
+  /** Where the agent's counters go (the server's registry, which also holds its gauges); default: its own. */
+  readonly metrics?: Metrics;
+}
+
+/**
+ * The agent's cumulative counters, under Mesos's names (src/slave/metrics.cpp). Each is
+ * incremented at the transition it counts and never recomputed; the agent's gauges (tasks by
+ * state, executors, resources) are read from its books when a snapshot is taken (operator-api.ts).
+ */
+interface AgentCounters {
+  /** Checkpoints skipped with --no-strict. */
+  readonly recoveryErrors: Counter;
+  /** Terminal status updates the agent made, by state. */
+  readonly terminal: Partial<Record<v1.TaskState, Counter>>;
+  /** Status updates accepted for the status update manager, and ones dropped (unknown task, framework shutting down). */
+  readonly validStatusUpdates: Counter;
+  readonly invalidStatusUpdates: Counter;
+  /** Executors that ended: a command task's container, a custom executor's, a default executor once its last task left. */
+  readonly executorsTerminated: Counter;
+  /** Containers the containerizer failed to launch. */
+  readonly containerLaunchErrors: Counter;
+  /** Framework messages relayed to a subscribed executor, and ones dropped (no such executor, not subscribed). */
+  readonly validFrameworkMessages: Counter;
+  readonly invalidFrameworkMessages: Counter;
+}
+
+function agentCounters(metrics: Metrics): AgentCounters {
+  return {
+    recoveryErrors: metrics.counter('slave/recovery_errors'),
+    terminal: {
+      TASK_FINISHED: metrics.counter('slave/tasks_finished'),
+      TASK_FAILED: metrics.counter('slave/tasks_failed'),
+      TASK_KILLED: metrics.counter('slave/tasks_killed'),
+      TASK_LOST: metrics.counter('slave/tasks_lost'),
+      TASK_GONE: metrics.counter('slave/tasks_gone'),
+    },
+    validStatusUpdates: metrics.counter('slave/valid_status_updates'),
+    invalidStatusUpdates: metrics.counter('slave/invalid_status_updates'),
+    executorsTerminated: metrics.counter('slave/executors_terminated'),
+    containerLaunchErrors: metrics.counter('slave/container_launch_errors'),
+    validFrameworkMessages: metrics.counter('slave/valid_framework_messages'),
+    invalidFrameworkMessages: metrics.counter('slave/invalid_framework_messages'),
+  };
 }
 
 type Phase = 'launching' | 'running' | 'ended';
@@ -143,6 +187,8 @@ export interface AgentTask {
   killing: boolean;
   /** A kill asked for while the task was launching, carried out once its command runs. */
   killRequested: { graceMs: number | undefined } | undefined;
+  /** Why the master asked for the kill (REASON_AGENT_DRAINING): the TASK_KILLED update carries it. */
+  killReason?: v1.TaskStatus.Reason;
   killTimer: NodeJS.Timeout | undefined;
   /** Statuses sent, oldest first (for /state). */
   readonly statuses: v1.TaskStatus[];
@@ -282,9 +328,13 @@ export class Agent {
   #writes: Promise<void> = Promise.resolve();
   #stopped = false;
   readonly #launchSlots = new Slots(Math.max(2, availableParallelism()));
+  readonly metrics: Metrics;
+  readonly #counters: AgentCounters;
 
   constructor(options: AgentOptions) {
     this.options = options;
+    this.metrics = options.metrics ?? new Metrics();
+    this.#counters = agentCounters(this.metrics);
     this.updates = new StatusUpdateManager({
       send: (frameworkId, status, latestState) => this.#sendUpdate(frameworkId, status, latestState),
       ...(options.statusUpdateRetryMinMs === undefined ? {} : { retryMinMs: options.statusUpdateRetryMinMs }),
@@ -325,6 +375,7 @@ export class Agent {
     const corrupt = (key: string, err: unknown): void => {
       const message = `Failed to recover checkpoint '${key}': ${(err as Error).message}`;
       if (this.options.strict) throw new MesosError('STORE_CORRUPT', `${message} (restart with --no-strict to skip it)`);
+      this.#counters.recoveryErrors.inc();
       log(`${message}; skipping it (--no-strict)`);
     };
     const info = await getJson<AgentInfoCheckpoint>(store, 'agent/info').catch((err) => corrupt('agent/info', err));
@@ -592,6 +643,7 @@ export class Agent {
           this.options.log(`Ignoring KILL_TASK for unknown task ${kill.task_id.value} of framework ${kill.framework_id.value}`);
           return;
         }
+        if (kill.reason !== undefined) task.killReason = kill.reason;
         this.#kill(task, nanosToMs(kill.kill_policy?.grace_period), kill.kill_policy);
         return;
       }
@@ -618,8 +670,13 @@ export class Agent {
       case 'FRAMEWORK_MESSAGE': {
         const message = event.framework_message!;
         const executor = this.frameworks.get(message.framework_id.value)?.executors.get(message.executor_id.value);
-        if (executor?.stream) executor.stream.send({ type: 'MESSAGE', message: { data: message.data } });
-        else this.options.log(`Dropping a message for executor ${message.executor_id.value}: it is not subscribed (command and default executors take no messages)`);
+        if (executor?.stream) {
+          this.#counters.validFrameworkMessages.inc();
+          executor.stream.send({ type: 'MESSAGE', message: { data: message.data } });
+          return;
+        }
+        this.#counters.invalidFrameworkMessages.inc();
+        this.options.log(`Dropping a message for executor ${message.executor_id.value}: it is not subscribed (command and default executors take no messages)`);
         return;
       }
       case 'UPDATE_FRAMEWORK': {
@@ -847,6 +904,7 @@ export class Agent {
         ...limitsOf(info.resources),
       });
     } catch (err) {
+      this.#counters.containerLaunchErrors.inc();
       task.phase = 'ended';
       void this.#report(task, 'TASK_FAILED', { source: 'SOURCE_AGENT', reason: 'REASON_CONTAINER_LAUNCH_FAILED', message: `Failed to launch container: ${(err as Error).message}` });
       this.#groupMemberEnded(task, 'TASK_FAILED');
@@ -944,6 +1002,47 @@ export class Agent {
     return addCommandEnvironment(env, command);
   }
 
+  /**
+   * KILL_CONTAINER from the operator API: `signal` to a top-level container, found by id among
+   * running tasks' containers (command tasks, task group members) and custom executors'.
+   * SIGKILL kills every process of the container, as Mesos destroys it; another signal goes to its
+   * task's process group. The end is then reported as any other end of that container (a command
+   * task killed by a signal ends TASK_FAILED, "Command terminated with signal ..."; a custom
+   * executor's tasks end with it). A container still launching can only be stopped (SIGKILL):
+   * its launch is cancelled as a kill during launch would be.
+   * Returns `not-found` for an unknown or ended container, `launching` for another signal to one
+   * that has not started yet.
+   */
+  killContainer(containerId: string, signal: NodeJS.Signals): 'killed' | 'not-found' | 'launching' {
+    const { containerizer } = this.options;
+    for (const task of this.tasks()) {
+      if (task.containerId !== containerId || task.kind === 'custom' || task.phase === 'ended') continue;
+      if (task.phase === 'launching') {
+        if (signal !== 'SIGKILL') return 'launching';
+        task.killRequested ??= { graceMs: 0 };
+        return 'killed';
+      }
+      if (signal === 'SIGKILL') containerizer.killAll(containerId);
+      else containerizer.signal(containerId, signal);
+      return 'killed';
+    }
+    for (const framework of this.frameworks.values()) {
+      for (const executor of framework.executors.values()) {
+        if (executor.containerId !== containerId || executor.kind !== 'custom' || executor.phase === 'ended') continue;
+        if (executor.phase === 'launching') {
+          if (signal !== 'SIGKILL') return 'launching';
+          // #launchExecutor kills an executor that was shut down while it launched.
+          executor.shuttingDown = true;
+          return 'killed';
+        }
+        if (signal === 'SIGKILL') containerizer.killAll(containerId);
+        else containerizer.signal(containerId, signal);
+        return 'killed';
+      }
+    }
+    return 'not-found';
+  }
+
   /** Starts killing a task: SIGTERM, then after the grace period SIGKILL to the whole container. */
   #kill(task: AgentTask, graceMs: number | undefined, killPolicy?: v1.KillPolicy): void {
     if (task.phase === 'ended') return;
@@ -1011,6 +1110,8 @@ export class Agent {
     let report: Promise<void>;
     if (framework?.shuttingDown) {
       state = 'TASK_KILLED';
+      // No update is made for it, but its executor (the command task itself) has ended.
+      if (task.kind === 'command') this.#counters.executorsTerminated.inc();
       this.#forget(task);
       report = Promise.resolve();
     } else if (termination.oom) {
@@ -1058,11 +1159,12 @@ export class Agent {
       healthy?: boolean;
     },
   ): Promise<void> {
+    const reason = state === 'TASK_KILLED' && task.killReason !== undefined ? task.killReason : details.reason;
     const status: v1.TaskStatus = {
       task_id: task.info.task_id,
       state,
       source: details.source,
-      ...(details.reason === undefined ? {} : { reason: details.reason }),
+      ...(reason === undefined ? {} : { reason }),
       ...(details.message === undefined ? {} : { message: details.message }),
       ...(this.#agentId === undefined ? {} : { agent_id: { value: this.#agentId } }),
       executor_id: { value: task.executorId },
@@ -1078,11 +1180,16 @@ export class Agent {
       ...(details.limitation === undefined ? {} : { limitation: details.limitation }),
     };
     const framework = this.frameworks.get(task.frameworkId);
+    // A command task is its own executor: its executor ends with it.
+    if (isTerminal(state) && task.kind === 'command') this.#counters.executorsTerminated.inc();
     if (!framework || framework.shuttingDown || framework.tasks.get(task.info.task_id.value) !== task) {
       // Mesos drops the updates of a framework being shut down: nobody would acknowledge them.
+      this.#counters.invalidStatusUpdates.inc();
       if (isTerminal(state) && framework?.tasks.get(task.info.task_id.value) === task) this.#forget(task);
       return;
     }
+    this.#counters.validStatusUpdates.inc();
+    this.#counters.terminal[state]?.inc();
     this.options.log(`Status update ${state}${details.reason ? ` (${details.reason})` : ''} for task ${task.info.task_id.value} of framework ${task.frameworkId}`);
     task.state = state;
     task.statuses.push(status);
@@ -1267,6 +1374,7 @@ export class Agent {
     const info = executor.info!;
     const failAll = (message: string): void => {
       executor.phase = 'ended';
+      this.#counters.executorsTerminated.inc();
       this.options.containerizer.destroy(executor.containerId);
       for (const taskId of executor.taskIds) {
         const task = framework.tasks.get(taskId);
@@ -1294,6 +1402,7 @@ export class Agent {
         ...limitsOf(resources),
       });
     } catch (err) {
+      this.#counters.containerLaunchErrors.inc();
       return failAll(`Failed to launch container: ${(err as Error).message}`);
     }
     executor.phase = 'running';
@@ -1378,7 +1487,7 @@ export class Agent {
       subscribed: {
         executor_info: executor.info!,
         framework_info: framework.info,
-        agent_info: this.#agentInfo(),
+        agent_info: this.agentInfo(),
         container_id: { value: executor.containerId },
       },
     });
@@ -1411,7 +1520,10 @@ export class Agent {
     if (status.uuid === undefined) throw new MesosError('BAD_REQUEST', 'Expecting \'uuid\' to be present');
     if (status.state === 'TASK_STAGING') throw new MesosError('BAD_REQUEST', 'Received TASK_STAGING from executor');
     const task = this.frameworks.get(executor.frameworkId)?.tasks.get(status.task_id.value);
-    if (!task || task.executorId !== executor.id) throw new MesosError('BAD_REQUEST', `Task '${status.task_id.value}' of executor '${executor.id}' is unknown`);
+    if (!task || task.executorId !== executor.id) {
+      this.#counters.invalidStatusUpdates.inc();
+      throw new MesosError('BAD_REQUEST', `Task '${status.task_id.value}' of executor '${executor.id}' is unknown`);
+    }
     if (task.phase === 'ended' && isTerminal(task.state)) return;
     if (isTerminal(status.state)) {
       task.phase = 'ended';
@@ -1440,6 +1552,7 @@ export class Agent {
   #executorEnded(executor: AgentExecutor, termination: Termination): void {
     if (this.#stopped || executor.phase === 'ended') return;
     executor.phase = 'ended';
+    this.#counters.executorsTerminated.inc();
     clearTimeout(executor.timer);
     executor.stream?.close();
     executor.stream = undefined;
@@ -1487,6 +1600,8 @@ export class Agent {
     if (executor.phase !== 'ended' && executor.kind === 'custom') return;
     for (const taskId of executor.taskIds) if (framework.tasks.has(taskId)) return;
     framework.executors.delete(executor.id);
+    // A default executor has no process of its own: it ends when its last task leaves.
+    if (executor.kind === 'default') this.#counters.executorsTerminated.inc();
     if (framework.info.checkpoint && executor.kind === 'custom') {
       this.#write(() => this.options.store.delete(`executor/${executor.frameworkId}/${executor.id}`));
     }
@@ -1516,7 +1631,8 @@ export class Agent {
     });
   }
 
-  #agentInfo(): v1.AgentInfo {
+  /** The agent's AgentInfo, as it registers with it (GET_AGENT, executors' SUBSCRIBED). */
+  agentInfo(): v1.AgentInfo {
     return {
       hostname: this.options.hostname,
       port: this.options.port,

@@ -1,6 +1,6 @@
-// A running agent: its checkpoint store, containerizer, the Agent state machine and its HTTP
-// endpoints (`/state` and `/slave(1)/state`, `/monitor/statistics`, `/files/*`, `/health`,
-// `/version`, `/flags`).
+// A running agent: its checkpoint store, containerizer, the Agent state machine, its metrics and
+// its HTTP endpoints (`/state` and `/slave(1)/state`, `/monitor/statistics`, `/files/*`,
+// `/health`, `/version`, `/flags`, the operator API `/api/v1`, `/metrics/snapshot`, `/metrics`).
 //
 // Startup order: the HTTP server listens (the port is part of the agent's info), then the store
 // is opened and the agent recovers its checkpoints, then it connects to the master.
@@ -12,13 +12,16 @@ import { join, resolve } from 'node:path';
 import type { Resources } from '../api/resources.ts';
 import { MesosError } from '../common/errors.ts';
 import { HttpServer, Router, emptyReply, valueReply } from '../common/http.ts';
+import { Metrics } from '../common/metrics.ts';
 import { LevelDbStore } from '../store/index.ts';
 import type * as v1 from '../types/mesos.ts';
-import { AGENT_VERSION, Agent } from './agent.ts';
+import { Agent } from './agent.ts';
 import type { Isolation } from './config.ts';
 import { Containerizer } from './containerizer.ts';
 import { executorHandler } from './executor-api.ts';
 import { SandboxFiles } from './files.ts';
+import { operatorHandler, registerAgentMetrics, versionInfo } from './operator-api.ts';
+import { addMetricsRoutes } from '../common/metrics-routes.ts';
 import { agentState, monitorStatistics } from './state.ts';
 
 export interface AgentServerOptions {
@@ -72,6 +75,9 @@ export class AgentServer {
     // Executors' SUBSCRIBE streams last as long as the executor: no whole-request timeout.
     const http = new HttpServer(router, { log, requestTimeoutMs: 0 });
     const server = new AgentServer(http, log);
+    // One registry for the process: the agent's counters and the gauges read from its books.
+    const metrics = new Metrics();
+    registerAgentMetrics(metrics, () => server.#agent, Date.now() / 1000);
     const files = new SandboxFiles();
     // Everything below <work_dir>/slaves is sandboxes; the files endpoints never leave it.
     await files.attach(join(workDir, 'slaves'));
@@ -88,7 +94,7 @@ export class AgentServer {
         path: '/version',
         methods: ['GET'],
         jsonp: true,
-        handler: () => valueReply({ version: AGENT_VERSION, build_user: 'mesos-ts', git_tag: `mesos-ts-${AGENT_VERSION}` }),
+        handler: () => valueReply(versionInfo()),
       })
       .add({ path: '/flags', methods: ['GET'], jsonp: true, handler: () => valueReply({ flags: options.flags }) })
       .add({
@@ -98,8 +104,10 @@ export class AgentServer {
         handler: () => valueReply(agentState({ agent: ready(), ip: endpointIp, port: address.port, flags: options.flags })),
       })
       .add({ path: '/api/v1/executor', methods: ['POST'], handler: (ctx) => executorHandler(ready, ctx) })
+      .add({ path: '/api/v1', methods: ['POST'], handler: (ctx) => operatorHandler(ready, { files, metrics, flags: options.flags }, ctx) })
       .add({ path: '/monitor/statistics', methods: ['GET'], jsonp: true, handler: () => valueReply(monitorStatistics(ready())) });
     files.routes(router);
+    addMetricsRoutes(router, () => metrics);
 
     try {
       const store = await LevelDbStore.open(join(workDir, 'meta', 'store'));
@@ -129,6 +137,7 @@ export class AgentServer {
         store,
         containerizer,
         log,
+        metrics,
         ...(options.statusUpdateRetryMinMs === undefined ? {} : { statusUpdateRetryMinMs: options.statusUpdateRetryMinMs }),
         ...(options.onShutdown ? { onShutdown: options.onShutdown } : {}),
       });

@@ -1,10 +1,12 @@
-// The agent's read-only views in Mesos's v0 JSON: `/state` (the shape of `/slave(1)/state`,
-// mesos-api.md section 3.2) and `/monitor/statistics`. Pure functions of the agent's books.
+// The agent's read-only views: `/state` (the shape of `/slave(1)/state`, mesos-api.md section
+// 3.2) and `/monitor/statistics` in Mesos's v0 JSON, and the groupings, container usage and counts
+// that the v1 operator API (operator-api.ts) and the metrics build on. Pure functions of the
+// agent's books (container usage also reads the containers' cgroups).
 
 import { dirname } from 'node:path';
 
 import type * as v1 from '../types/mesos.ts';
-import type { Agent, AgentFramework, AgentTask } from './agent.ts';
+import type { Agent, AgentExecutor, AgentFramework, AgentTask } from './agent.ts';
 import { AGENT_VERSION } from './agent.ts';
 
 type Flat = Record<string, number | string>;
@@ -67,18 +69,20 @@ function taskJson(agent: Agent, task: AgentTask): Record<string, unknown> {
 
 const EXECUTOR_TYPES = { command: 'COMMAND', default: 'DEFAULT', custom: 'CUSTOM' } as const;
 
+/** Mesos's name for a command task's executor: `Command Executor (Task: t) (Command: sh -c 'sleep 9')`. */
+export function commandExecutorName(task: AgentTask): string {
+  return `Command Executor (Task: ${task.info.task_id.value}) (Command: ${commandText(task.info.command)})`;
+}
+
 /**
  * An executor as `/state` shows it. A command task is its own executor (named as Mesos names the
  * command executor); default and custom executors carry their tasks.
  */
-function executorJson(agent: Agent, framework: AgentFramework, executorId: string, tasks: readonly AgentTask[], ended: boolean): Record<string, unknown> {
-  const executor = framework.executors.get(executorId);
+function executorJson(agent: Agent, { executorId, executor, tasks, ended }: ExecutorGroup): Record<string, unknown> {
   const first = tasks[0];
   const kind = executor?.kind ?? first?.kind ?? 'command';
   const info = executor?.info;
-  const name = kind === 'command' && first
-    ? `Command Executor (Task: ${first.info.task_id.value}) (Command: ${commandText(first.info.command)})`
-    : info?.name ?? '';
+  const name = kind === 'command' && first ? commandExecutorName(first) : info?.name ?? '';
   const resources = kind === 'command' ? first?.info.resources ?? [] : [...(info?.resources ?? []), ...tasks.flatMap((t) => (t.phase === 'ended' ? [] : t.info.resources ?? []))];
   return {
     id: executorId,
@@ -109,18 +113,37 @@ function byExecutor(tasks: Iterable<AgentTask>): Map<string, AgentTask[]> {
   return groups;
 }
 
-function frameworkJson(agent: Agent, id: string, framework: AgentFramework): Record<string, unknown> {
-  const info = framework.info;
-  const live = byExecutor(framework.tasks.values());
-  for (const executorId of framework.executors.keys()) if (!live.has(executorId)) live.set(executorId, []);
-  const executors: Record<string, unknown>[] = [];
-  const completed: Record<string, unknown>[] = [];
-  for (const [executorId, tasks] of live) {
+/** An executor and its tasks (live and ended ones), as the views list it. */
+export interface ExecutorGroup {
+  readonly executorId: string;
+  /** The books' record: default and custom executors while the agent keeps them; none for command tasks. */
+  readonly executor: AgentExecutor | undefined;
+  readonly tasks: readonly AgentTask[];
+  /** The executor is gone: Mesos lists it under `completed_executors`. */
+  readonly ended: boolean;
+}
+
+/**
+ * A framework's executors, in the order `/state` and GET_EXECUTORS list them: those with tasks on
+ * the books or a record, then those known only from completed tasks. A live executor's completed
+ * tasks stay with it (Mesos's `completed_tasks` of a running executor).
+ */
+export function executorGroups(framework: AgentFramework): ExecutorGroup[] {
+  const tasksOf = byExecutor(framework.tasks.values());
+  for (const executorId of framework.executors.keys()) if (!tasksOf.has(executorId)) tasksOf.set(executorId, []);
+  for (const [executorId, tasks] of byExecutor(framework.completed)) tasksOf.set(executorId, [...(tasksOf.get(executorId) ?? []), ...tasks]);
+  return [...tasksOf].map(([executorId, tasks]) => {
     const executor = framework.executors.get(executorId);
     const ended = executor ? executor.phase === 'ended' : tasks.every((t) => t.phase === 'ended');
-    (ended ? completed : executors).push(executorJson(agent, framework, executorId, tasks, ended));
-  }
-  for (const [executorId, tasks] of byExecutor(framework.completed)) completed.push(executorJson(agent, framework, executorId, tasks, true));
+    return { executorId, executor, tasks, ended };
+  });
+}
+
+function frameworkJson(agent: Agent, id: string, framework: AgentFramework): Record<string, unknown> {
+  const info = framework.info;
+  const groups = executorGroups(framework);
+  const executors = groups.filter((g) => !g.ended).map((g) => executorJson(agent, g));
+  const completed = groups.filter((g) => g.ended).map((g) => executorJson(agent, g));
   return {
     id,
     name: info.name,
@@ -180,20 +203,33 @@ export function agentState({ agent, ip, port, flags }: StateContext): Record<str
   };
 }
 
+/** A running container with its usage, as `/monitor/statistics` and GET_CONTAINERS show it. */
+export interface ContainerUsage {
+  readonly frameworkId: string;
+  readonly executorId: string;
+  readonly executorName: string;
+  readonly source: string;
+  readonly containerId: string;
+  /** The container's main process (the task, or the custom executor). */
+  readonly pid: number | undefined;
+  /** From the container's cgroups; only the limit and timestamp without cgroups. */
+  readonly statistics: v1.ResourceStatistics;
+}
+
 /**
- * `/monitor/statistics`: one entry per running container, from its cgroups: a command task's or
- * a task group member's own, and a custom executor's (which holds its tasks).
+ * Every running container: a command task's or a task group member's own, and a custom
+ * executor's (which holds its tasks), with its usage read from its cgroups now.
  */
-export function monitorStatistics(agent: Agent): Record<string, unknown>[] {
-  const out: Record<string, unknown>[] = [];
-  const entry = (frameworkId: string, executorId: string, name: string, source: string, containerId: string, resources: readonly v1.Resource[]): void => {
+export function containerUsage(agent: Agent): ContainerUsage[] {
+  const out: ContainerUsage[] = [];
+  const entry = (
+    frameworkId: string, executorId: string, executorName: string, source: string,
+    containerId: string, pid: number | undefined, resources: readonly v1.Resource[],
+  ): void => {
     const stats = agent.options.containerizer.statistics(containerId);
     const cpus = resources.filter((r) => r.name === 'cpus').reduce((sum, r) => sum + (r.scalar?.value ?? 0), 0);
     out.push({
-      framework_id: frameworkId,
-      executor_id: executorId,
-      executor_name: name,
-      source,
+      frameworkId, executorId, executorName, source, containerId, pid,
       statistics: {
         timestamp: Date.now() / 1000,
         cpus_limit: cpus,
@@ -212,15 +248,79 @@ export function monitorStatistics(agent: Agent): Record<string, unknown>[] {
   };
   for (const task of agent.tasks()) {
     if (task.phase !== 'running' || task.kind === 'custom') continue;
-    const name = task.kind === 'command' ? `Command Executor (Task: ${task.info.task_id.value})` : task.info.name;
-    entry(task.frameworkId, task.executorId, name, task.info.task_id.value, task.containerId, task.info.resources ?? []);
+    const name = task.kind === 'command' ? commandExecutorName(task) : task.info.name;
+    entry(task.frameworkId, task.executorId, name, task.info.task_id.value, task.containerId, task.container?.taskPid, task.info.resources ?? []);
   }
   for (const framework of agent.frameworks.values()) {
     for (const executor of framework.executors.values()) {
       if (executor.kind !== 'custom' || executor.phase !== 'running') continue;
       const resources = [...(executor.info?.resources ?? []), ...[...executor.taskIds].flatMap((id) => framework.tasks.get(id)?.info.resources ?? [])];
-      entry(executor.frameworkId, executor.id, executor.info?.name ?? '', executor.info?.source ?? '', executor.containerId, resources);
+      entry(executor.frameworkId, executor.id, executor.info?.name ?? '', executor.info?.source ?? '', executor.containerId, executor.container?.taskPid, resources);
     }
   }
   return out;
+}
+
+/** `/monitor/statistics`: one entry per running container (see `containerUsage`). */
+export function monitorStatistics(agent: Agent): Record<string, unknown>[] {
+  return containerUsage(agent).map((usage) => ({
+    framework_id: usage.frameworkId,
+    executor_id: usage.executorId,
+    executor_name: usage.executorName,
+    source: usage.source,
+    statistics: usage.statistics,
+  }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Counts for the agent's gauges (slave/tasks_*, slave/executors_*, slave/<resource>_*).
+
+/** Tasks on the books by their current state (terminal ones wait for their acknowledgement). */
+export function taskStateCounts(agent: Agent): Map<v1.TaskState, number> {
+  const counts = new Map<v1.TaskState, number>();
+  for (const task of agent.tasks()) counts.set(task.state, (counts.get(task.state) ?? 0) + 1);
+  return counts;
+}
+
+/**
+ * Live executors by Mesos's executor states: REGISTERING (launched, not yet running its tasks:
+ * a command task before its command runs, a custom executor that has not subscribed),
+ * RUNNING, and TERMINATING (being shut down with its framework, or told SHUTDOWN).
+ */
+export function executorStateCounts(agent: Agent): { registering: number; running: number; terminating: number } {
+  const counts = { registering: 0, running: 0, terminating: 0 };
+  for (const framework of agent.frameworks.values()) {
+    for (const { executor, tasks, ended } of executorGroups(framework)) {
+      if (ended) continue;
+      const live = tasks.filter((t) => t.phase !== 'ended');
+      if (framework.shuttingDown || executor?.shuttingDown) counts.terminating++;
+      else if (executor?.kind === 'custom' ? executor.stream !== undefined : live.some((t) => t.phase === 'running')) counts.running++;
+      else counts.registering++;
+    }
+  }
+  return counts;
+}
+
+/**
+ * Scalar resources by name (`cpus`, or `cpus_revocable`): the agent's total, and what its live
+ * tasks and custom executors hold (Mesos's allocated resources, which slave/<r>_used reports).
+ */
+export function scalarResources(agent: Agent): { total: Map<string, number>; used: Map<string, number> } {
+  const add = (into: Map<string, number>, resources: readonly v1.Resource[]): void => {
+    for (const r of resources) {
+      if (r.type !== 'SCALAR' || !r.scalar) continue;
+      const name = r.revocable ? `${r.name}_revocable` : r.name;
+      into.set(name, (into.get(name) ?? 0) + r.scalar.value);
+    }
+  };
+  const total = new Map<string, number>();
+  const used = new Map<string, number>();
+  add(total, agent.options.resources.toArray());
+  for (const task of agent.tasks()) if (task.phase !== 'ended') add(used, task.info.resources ?? []);
+  for (const framework of agent.frameworks.values()) {
+    for (const executor of framework.executors.values()) {
+      if (executor.kind === 'custom' && executor.phase !== 'ended') add(used, executor.info?.resources ?? []);
+    }
+  }
+  return { total, used };
 }

@@ -32,7 +32,7 @@ export const ERRORS = {
     status: 400, exit: 64,
     doc: 'A request breaks a rule of the HTTP API (a missing header, a bad query parameter); the message says which, in Mesos\'s words where Mesos has them.',
   },
-  NOT_FOUND: { status: 404, exit: 64, doc: 'No HTTP endpoint has the requested path.' },
+  NOT_FOUND: { status: 404, exit: 64, doc: 'No HTTP endpoint has the requested path, or an operator call names a container that does not exist.' },
   METHOD_NOT_ALLOWED: {
     status: 405, exit: 64,
     doc: 'The endpoint does not take the request\'s method; the response\'s `Allow` header lists the methods it takes.',

@@ -24,7 +24,8 @@ export function addMetricsRoutes(router: Router, metrics: () => Metrics): void {
           try {
             parseDuration(timeout);
           } catch {
-            throw new MesosError('BAD_REQUEST', `Invalid timeout '${timeout}'`);
+            const shown = timeout.length > 100 ? `${timeout.slice(0, 100)}…` : timeout;
+            throw new MesosError('BAD_REQUEST', `Invalid timeout '${shown}': expected a number and a unit (ns, us, ms, secs, mins, hrs, days, weeks), e.g. '10secs'`);
           }
         }
         return valueReply(metrics().snapshot());

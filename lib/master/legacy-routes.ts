@@ -7,8 +7,9 @@
 import { MesosError } from '../common/errors.ts';
 import { decodeCall, emptyReply, messageReply, parseJsonBody, valueReply, type RequestContext, type Router } from '../common/http.ts';
 import { legacyFrameworks, legacyRoles, legacySlaves, legacyState, legacyStateSummary, legacyTasks, type LegacyMasterInput } from './legacy.ts';
+import type * as master from '../types/master.ts';
 import type { Master } from './master.ts';
-import { versionInfo } from './operator-api.ts';
+import { authorize, versionInfo } from './operator-api.ts';
 import { readyMaster, type MasterRef } from './scheduler-api.ts';
 import * as views from './views.ts';
 
@@ -29,16 +30,28 @@ async function readForm(ctx: RequestContext): Promise<URLSearchParams> {
 }
 
 export function addLegacyRoutes(router: Router, ref: MasterRef, context: { flags: Readonly<Record<string, string>> }): void {
-  const get = (path: string, build: (m: Master, ctx: RequestContext) => unknown): void => {
-    router.add({ path, methods: ['GET'], jsonp: true, handler: (ctx) => valueReply(build(readyMaster(ref), ctx)) });
+  // Each endpoint is authorized as the v1 call that does the same, in operator-api.ts's one
+  // authorize(); `caller` is there for when requests carry credentials.
+  const caller = { principal: undefined };
+  const get = (path: string, as: master.Call.Type, build: (m: Master, ctx: RequestContext) => unknown): void => {
+    router.add({
+      path,
+      methods: ['GET'],
+      jsonp: true,
+      handler: (ctx) => {
+        const m = readyMaster(ref);
+        authorize(caller, { type: as });
+        return valueReply(build(m, ctx));
+      },
+    });
   };
-  get('/state', (m) => legacyState(views.getState(m), legacyInput(m, context.flags)));
-  get('/state-summary', (m) => legacyStateSummary(views.getState(m), legacyInput(m, context.flags)));
-  get('/frameworks', (m, ctx) => legacyFrameworks(views.getState(m), ctx.query));
-  get('/slaves', (m, ctx) => legacySlaves(views.getAgents(m), ctx.query));
-  get('/tasks', (m, ctx) => legacyTasks(views.getTasks(m), ctx.query));
-  get('/roles', (m) => legacyRoles(views.getRoles(m), views.getAgents(m), views.getQuota(m).status));
-  get('/maintenance/status', (m) => m.maintenanceStatus());
+  get('/state', 'GET_STATE', (m) => legacyState(views.getState(m), legacyInput(m, context.flags)));
+  get('/state-summary', 'GET_STATE', (m) => legacyStateSummary(views.getState(m), legacyInput(m, context.flags)));
+  get('/frameworks', 'GET_FRAMEWORKS', (m, ctx) => legacyFrameworks(views.getState(m), ctx.query));
+  get('/slaves', 'GET_AGENTS', (m, ctx) => legacySlaves(views.getAgents(m), ctx.query));
+  get('/tasks', 'GET_TASKS', (m, ctx) => legacyTasks(views.getTasks(m), ctx.query));
+  get('/roles', 'GET_ROLES', (m) => legacyRoles(views.getRoles(m), views.getAgents(m), views.getQuota(m).status));
+  get('/maintenance/status', 'GET_MAINTENANCE_STATUS', (m) => m.maintenanceStatus());
 
   router
     .add({
@@ -47,8 +60,13 @@ export function addLegacyRoutes(router: Router, ref: MasterRef, context: { flags
       jsonp: true,
       handler: async (ctx) => {
         const m = readyMaster(ref);
-        if (ctx.method === 'GET') return valueReply(views.getWeights(m).weight_infos ?? []);
-        await m.updateWeights(await readList(ctx, 'mesos.v1.WeightInfo', 'WeightInfo'));
+        if (ctx.method === 'GET') {
+          authorize(caller, { type: 'GET_WEIGHTS' });
+          return valueReply(views.getWeights(m).weight_infos ?? []);
+        }
+        const weights = await readList(ctx, 'mesos.v1.WeightInfo', 'WeightInfo');
+        authorize(caller, { type: 'UPDATE_WEIGHTS', update_weights: { weight_infos: weights } });
+        await m.updateWeights(weights);
         return emptyReply(200);
       },
     })
@@ -56,7 +74,11 @@ export function addLegacyRoutes(router: Router, ref: MasterRef, context: { flags
       path: '/quota',
       methods: ['GET'],
       jsonp: true,
-      handler: () => messageReply('mesos.v1.quota.QuotaStatus', views.getQuota(readyMaster(ref)).status),
+      handler: () => {
+        const m = readyMaster(ref);
+        authorize(caller, { type: 'GET_QUOTA' });
+        return messageReply('mesos.v1.quota.QuotaStatus', views.getQuota(m).status);
+      },
     })
     .add({
       path: '/maintenance/schedule',
@@ -64,8 +86,12 @@ export function addLegacyRoutes(router: Router, ref: MasterRef, context: { flags
       jsonp: true,
       handler: async (ctx) => {
         const m = readyMaster(ref);
-        if (ctx.method === 'GET') return messageReply('mesos.v1.maintenance.Schedule', m.maintenanceSchedule());
+        if (ctx.method === 'GET') {
+          authorize(caller, { type: 'GET_MAINTENANCE_SCHEDULE' });
+          return messageReply('mesos.v1.maintenance.Schedule', m.maintenanceSchedule());
+        }
         const schedule = decodeCall('mesos.v1.maintenance.Schedule', parseJsonBody(await ctx.body()), 'maintenance::Schedule');
+        authorize(caller, { type: 'UPDATE_MAINTENANCE_SCHEDULE', update_maintenance_schedule: { schedule } });
         await m.updateMaintenanceSchedule(schedule);
         return emptyReply(200);
       },
@@ -74,7 +100,10 @@ export function addLegacyRoutes(router: Router, ref: MasterRef, context: { flags
       path: '/machine/down',
       methods: ['POST'],
       handler: async (ctx) => {
-        await readyMaster(ref).startMaintenance(await readList(ctx, 'mesos.v1.MachineID', 'MachineID'));
+        const m = readyMaster(ref);
+        const machines = await readList(ctx, 'mesos.v1.MachineID', 'MachineID');
+        authorize(caller, { type: 'START_MAINTENANCE', start_maintenance: { machines } });
+        await m.startMaintenance(machines);
         return emptyReply(200);
       },
     })
@@ -82,7 +111,10 @@ export function addLegacyRoutes(router: Router, ref: MasterRef, context: { flags
       path: '/machine/up',
       methods: ['POST'],
       handler: async (ctx) => {
-        await readyMaster(ref).stopMaintenance(await readList(ctx, 'mesos.v1.MachineID', 'MachineID'));
+        const m = readyMaster(ref);
+        const machines = await readList(ctx, 'mesos.v1.MachineID', 'MachineID');
+        authorize(caller, { type: 'STOP_MAINTENANCE', stop_maintenance: { machines } });
+        await m.stopMaintenance(machines);
         return emptyReply(200);
       },
     })
@@ -93,6 +125,7 @@ export function addLegacyRoutes(router: Router, ref: MasterRef, context: { flags
         const m = readyMaster(ref);
         const id = (await readForm(ctx)).get('frameworkId');
         if (id === null || id === '') throw new MesosError('BAD_REQUEST', "Missing 'frameworkId' query parameter in the request body");
+        authorize(caller, { type: 'TEARDOWN', teardown: { framework_id: { value: id } } });
         m.teardown(id);
         return emptyReply(200);
       },
