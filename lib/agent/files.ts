@@ -178,6 +178,12 @@ export class SandboxFiles {
    * or BAD_REQUEST for a directory or an offset or length that is not an integer >= -1.
    */
   async read(path: string, offset = -1, length = -1): Promise<ReadResult> {
+    const { bytes, offset: at } = await this.readBytes(path, offset, length);
+    return { data: bytes.toString('utf8'), offset: at };
+  }
+
+  /** As `read`, with the bytes as they are in the file (READ_FILE hands them out as base64). */
+  async readBytes(path: string, offset = -1, length = -1): Promise<{ bytes: Buffer; offset: number }> {
     for (const [name, value] of [['offset', offset], ['length', length]] as const) {
       if (!Number.isSafeInteger(value) || value < -1) {
         throw new MesosError('BAD_REQUEST', `The ${name} must be an integer >= -1, got ${value}.`);
@@ -193,7 +199,7 @@ export class SandboxFiles {
     if (checked.isDirectory()) throw new MesosError('BAD_REQUEST', 'Cannot read a directory.');
     // FIFOs, sockets and devices are never opened (a FIFO would block, a device could be
     // anything): they read as empty, as their stat size says.
-    if (!checked.isFile()) return { data: '', offset: readWindow(0, offset, length, this.maxReadBytes).offset };
+    if (!checked.isFile()) return { bytes: Buffer.alloc(0), offset: readWindow(0, offset, length, this.maxReadBytes).offset };
 
     let file: FileHandle;
     try {
@@ -207,7 +213,7 @@ export class SandboxFiles {
       if (!opened.isFile() || opened.dev !== checked.dev || opened.ino !== checked.ino) throw notFound(path);
       await this.#checkOpened(file, mount, path);
       const window = readWindow(opened.size, offset, length, this.maxReadBytes);
-      if (window.bytes === 0) return { data: '', offset: window.offset };
+      if (window.bytes === 0) return { bytes: Buffer.alloc(0), offset: window.offset };
       // At most maxReadBytes, however large the offset or length asked for.
       const buffer = Buffer.alloc(window.bytes);
       let filled = 0;
@@ -216,7 +222,7 @@ export class SandboxFiles {
         if (bytesRead === 0) break;
         filled += bytesRead;
       }
-      return { data: buffer.toString('utf8', 0, filled), offset: window.offset };
+      return { bytes: buffer.subarray(0, filled), offset: window.offset };
     } finally {
       await file.close();
     }

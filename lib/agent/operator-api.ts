@@ -454,15 +454,13 @@ export function listFiles(entries: readonly FileInfo[]): Response {
 
 /**
  * READ_FILE: the file's size and up to `length` bytes (at most the /files read limit, 64 KiB)
- * from `offset`, base64 as Mesos writes bytes in JSON. An offset at or past the end reads nothing.
- *
- * SandboxFiles hands out data as text (what `/files/read` answers), so bytes that are not UTF-8
- * come back as U+FFFD here: sandbox logs are text, but a binary file does not survive the trip.
+ * from `offset`, base64 as Mesos writes bytes in JSON, exactly as they are in the file. An offset
+ * at or past the end reads nothing.
  */
 async function readFile(files: SandboxFiles, read: agentApi.Call.ReadFile): Promise<Response> {
-  const size = (await files.read(read.path, -1)).offset;
-  const { data } = await files.read(read.path, read.offset, read.length ?? -1);
-  return { type: 'READ_FILE', read_file: { size, data: Buffer.from(data, 'utf8').toString('base64') } };
+  const size = (await files.readBytes(read.path, -1)).offset;
+  const { bytes } = await files.readBytes(read.path, read.offset, read.length ?? -1);
+  return { type: 'READ_FILE', read_file: { size, data: bytes.toString('base64') } };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -275,7 +275,7 @@ test('metrics: /metrics/snapshot counts tasks as they run and end; /metrics and 
 
 test('LIST_FILES and READ_FILE inside a sandbox; hostile paths are refused and nothing is read', withCleanup(async (t) => {
   const { agent, client } = await cluster(t);
-  await launch(client, { files: 'printf "hello world" > out; mkdir dir; ln -s /etc/passwd link; ln -s / rootlink; ln -s /etc etclink' });
+  await launch(client, { files: 'printf "hello world" > out; printf "\\377\\000\\200" > bin; mkdir dir; ln -s /etc/passwd link; ln -s / rootlink; ln -s /etc etclink' });
   await until(client, 'files', 'TASK_FINISHED');
   const sandbox = await sandboxOf(agent, 'files');
 
@@ -296,6 +296,9 @@ test('LIST_FILES and READ_FILE inside a sandbox; hostile paths are refused and n
   assert.equal([window.size, Buffer.from(window.data, 'base64').toString()], [11, 'wor']);
   const past = (await query(agent, { type: 'READ_FILE', read_file: { path: `${sandbox}/out`, offset: 100 } })).read_file!;
   assert.equal([past.size, past.data], [11, '']);
+  // Bytes that are not UTF-8 come back as they are in the file.
+  const binary = (await query(agent, { type: 'READ_FILE', read_file: { path: `${sandbox}/bin`, offset: 0 } })).read_file!;
+  assert.equal([...Buffer.from(binary.data, 'base64')], [0xff, 0x00, 0x80]);
 
   const hostile = [
     '/etc/passwd',
