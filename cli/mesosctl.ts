@@ -1,30 +1,43 @@
-// mesosctl: the operator's command line (built out in issue 8).
+// mesosctl: the operator's command line. Each command group lives in cli/mesosctl/<group>.ts as a
+// thin shell over lib/ (lib/client for the APIs, lib/cli for the context and output); errors
+// become one line and an exit code in cli/run.ts, nowhere else.
 import { Command } from 'commander';
-import { MesosError } from '../lib/common/errors.ts';
-import { runCli } from './run.ts';
 
-const notYet = (what: string) => () => {
-  throw new MesosError('NOT_IMPLEMENTED', `'${what}' is not built yet`);
-};
+import { runCli } from './run.ts';
+import { registerAgent } from './mesosctl/agent.ts';
+import { registerCluster } from './mesosctl/cluster.ts';
+import { registerFramework } from './mesosctl/framework.ts';
+import { registerLocal } from './mesosctl/local.ts';
+import { registerMaintenance } from './mesosctl/maintenance.ts';
+import { registerReservations } from './mesosctl/reserve.ts';
+import { registerRoles } from './mesosctl/roles.ts';
+import { registerRun } from './mesosctl/run.ts';
+import { registerTask } from './mesosctl/task.ts';
 
 const program = new Command('mesosctl')
   .description('Drives a mesos-ts (or Mesos) cluster through its operator API.')
-  .option('--master <host:port>', 'the master to talk to (also MESOS_MASTER)', process.env.MESOS_MASTER ?? '127.0.0.1:5050')
+  .option('--master <host:port>', 'the master to talk to (default: MESOS_MASTER, the config file, or 127.0.0.1:5050)')
+  .option('--config <file>', 'config file with {"master": "host:port"} (default: ~/.config/mesosctl/config.json)')
   .option('--json', 'print JSON for machines')
   .option('--no-color', 'never color output')
-  .addHelpText('after', '\nExamples:\n  mesosctl cluster status\n  mesosctl run --cpus 0.5 --mem 64 -- echo hello\n');
+  .showHelpAfterError(false)
+  .addHelpText('after', [
+    '',
+    'Examples:',
+    '  mesosctl cluster status',
+    '  mesosctl run --cpus 0.5 --mem 64 -- echo hello',
+    '  mesosctl task log --follow <task-id>',
+    '  MESOS_MASTER=10.0.0.1:5050 mesosctl agent list --json',
+  ].join('\n'));
 
-for (const [name, description] of [
-  ['cluster', 'cluster status: leader, version, agents, frameworks, resources'],
-  ['agent', 'list, show, drain, deactivate and reactivate agents'],
-  ['framework', 'list, show, teardown and explain frameworks'],
-  ['task', 'list, show, kill tasks and read their logs'],
-  ['run', 'run one command task and stream its output'],
-  ['quota', 'get, set and remove role quota'],
-  ['weights', 'get and set role weights'],
-  ['local', 'start and stop a local dev cluster'],
-] as const) {
-  program.command(name).description(description).allowUnknownOption().argument('[args...]').action(notYet(`mesosctl ${name}`));
-}
+registerCluster(program);
+registerAgent(program);
+registerFramework(program);
+registerTask(program);
+registerRun(program);
+registerRoles(program);
+registerReservations(program);
+registerMaintenance(program);
+registerLocal(program);
 
 await runCli(program);

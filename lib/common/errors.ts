@@ -61,6 +61,10 @@ export const ERRORS = {
     status: 415, exit: 65,
     doc: 'The request\'s `Content-Type` is not exactly `application/json` (protobuf is not spoken yet).',
   },
+  UNREACHABLE: {
+    status: 502, exit: 69,
+    doc: 'A client (mesosctl) could not reach a master or agent (connection refused, unknown host, no answer); the message names the address and what to check.',
+  },
   LISTEN_FAILED: {
     status: 500, exit: 69,
     doc: 'An HTTP server could not bind its address (in use, unavailable, not permitted); the message names the address.',
