@@ -179,6 +179,12 @@ export interface RecoveredAgent {
   info: v1.AgentInfo;
 }
 
+/** An agent's resources the master counts as allocated (tasks, executors) and as offered. */
+export interface AgentUsage {
+  allocated: Resources;
+  offered: Resources;
+}
+
 /** What the operator API reads: the master's books, read-only by contract. */
 export interface MasterBooks {
   readonly frameworks: ReadonlyMap<string, Framework>;
@@ -1149,7 +1155,7 @@ export class Master {
   // registrar would, then changes the books; a MesosError carries the HTTP status.
 
   /** What the master counts as allocated on an agent and what it has offered there. */
-  agentUsage(agent: Agent): { allocated: Resources; offered: Resources } {
+  agentUsage(agent: Agent): AgentUsage {
     let offered = Resources.EMPTY;
     for (const id of agent.offers) {
       const offer = this.#offers.get(id);
@@ -1158,7 +1164,28 @@ export class Master {
     return { allocated: this.#inUse(agent), offered };
   }
 
-  #agentUsage(agent: Agent): { allocated: Resources; offered: Resources } {
+  /**
+   * agentUsage for every agent at once, in one pass over tasks, executors and offers: what views
+   * and metrics of the whole cluster use, since asking agent by agent costs agents x frameworks.
+   */
+  usageByAgent(): Map<string, AgentUsage> {
+    const usage = new Map<string, AgentUsage>();
+    for (const id of this.#agents.keys()) usage.set(id, { allocated: Resources.EMPTY, offered: Resources.EMPTY });
+    const add = (agentId: string, kind: keyof AgentUsage, resources: readonly v1.Resource[] | undefined): void => {
+      const entry = usage.get(agentId);
+      if (entry !== undefined && resources !== undefined && resources.length > 0) entry[kind] = entry[kind].plus(resources);
+    };
+    for (const framework of this.#frameworks.values()) {
+      for (const task of framework.tasks.values()) if (task.holdsResources) add(task.agentId, 'allocated', task.task.resources);
+      for (const [agentId, executors] of framework.executors) {
+        for (const executor of executors.values()) if (executor.holdsResources) add(agentId, 'allocated', executor.info.resources);
+      }
+    }
+    for (const offer of this.#offers.values()) add(offer.agentId, 'offered', offer.resources);
+    return usage;
+  }
+
+  #agentUsage(agent: Agent): AgentUsage {
     return this.agentUsage(agent);
   }
 
@@ -1764,7 +1791,8 @@ export class Master {
    */
   async #removeAgent(agent: Agent, kind: 'unreachable' | 'removed' | 'gone' | 'down', why: string): Promise<void> {
     if (this.#removing.has(agent.id) || this.#reregistering.has(agent.id)) {
-      if (kind === 'gone' || kind === 'down') throw new MesosError('SERVICE_UNAVAILABLE', `Agent ${agent.id} is being removed or reregistered; retry`);
+      // An operator's MARK_AGENT_GONE must not report success for a removal it did not make.
+      if (kind === 'gone') throw new MesosError('SERVICE_UNAVAILABLE', `Agent ${agent.id} is being removed or reregistered; retry`);
       return;
     }
     clearInterval(agent.pingTimer);
@@ -1794,6 +1822,8 @@ export class Master {
     }
     if (this.#stopped || this.#agents.get(agent.id) !== agent) return;
     this.#log(`Agent ${agent.id} is ${kind}: ${why}`);
+    // The agent is leaving: removing its tasks below must not complete a drain (and mark it gone).
+    agent.drain = undefined;
     this.#rescindAgentOffers(agent);
     for (const [frameworkId, tasks] of agent.tasks) {
       const framework = this.#frameworks.get(frameworkId);

@@ -4,7 +4,7 @@
 // so they cannot drift from what the operator API shows.
 
 import type { Metrics } from '../common/metrics.ts';
-import type { Resources } from '../api/resources.ts';
+import type * as v1 from '../types/mesos.ts';
 import type { Master } from './master.ts';
 
 /** Scalar resources reported per kind, as Mesos's master does. */
@@ -13,8 +13,10 @@ const KINDS = ['cpus', 'gpus', 'mem', 'disk'] as const;
 /** Task states counted as gauges: the tasks currently in them. */
 const LIVE_STATES = ['TASK_STAGING', 'TASK_STARTING', 'TASK_RUNNING', 'TASK_KILLING'] as const;
 
-function scalarTotals(resources: Resources, into: Map<string, number>): void {
-  for (const r of resources.toArray()) {
+// Plain sums of scalar values: cheap for tens of thousands of agents, where building Resources
+// per task would not be.
+function scalarTotals(resources: Iterable<v1.Resource> | undefined, into: Map<string, number>): void {
+  for (const r of resources ?? []) {
     if (r.type === 'SCALAR' && r.scalar !== undefined) into.set(r.name, (into.get(r.name) ?? 0) + r.scalar.value);
   }
 }
@@ -72,12 +74,15 @@ export function registerMasterMetrics(metrics: Metrics, master: Master): void {
     const total = new Map<string, number>();
     const used = new Map<string, number>();
     const offered = new Map<string, number>();
-    for (const agent of master.books.agents.values()) {
-      scalarTotals(agent.total, total);
-      const usage = master.agentUsage(agent);
-      scalarTotals(usage.allocated, used);
-      scalarTotals(usage.offered, offered);
+    const books = master.books;
+    for (const agent of books.agents.values()) scalarTotals(agent.total.toArray(), total);
+    for (const framework of books.frameworks.values()) {
+      for (const task of framework.tasks.values()) if (task.holdsResources) scalarTotals(task.task.resources, used);
+      for (const executors of framework.executors.values()) {
+        for (const executor of executors.values()) if (executor.holdsResources) scalarTotals(executor.info.resources, used);
+      }
     }
+    for (const offer of books.offers.values()) scalarTotals(offer.resources, offered);
     for (const kind of KINDS) {
       const t = total.get(kind) ?? 0;
       const u = used.get(kind) ?? 0;

@@ -8,7 +8,7 @@
 import { Resources } from '../api/resources.ts';
 import type * as master from '../types/master.ts';
 import type * as v1 from '../types/mesos.ts';
-import type { Agent, Framework, Master, MasterBooks } from './master.ts';
+import type { Agent, AgentUsage, Framework, Master, MasterBooks } from './master.ts';
 
 export function timeInfo(seconds: number): v1.TimeInfo {
   return { nanoseconds: Math.round(seconds * 1e9) };
@@ -52,7 +52,7 @@ export function frameworkView(framework: Framework, offers?: MasterBooks['offers
   return view;
 }
 
-export function agentView(agent: Agent, usage: { allocated: Resources; offered: Resources }): master.Response.GetAgents.Agent {
+export function agentView(agent: Agent, usage: AgentUsage): master.Response.GetAgents.Agent {
   const view: master.Response.GetAgents.Agent = {
     agent_info: agent.info,
     active: agent.active,
@@ -72,8 +72,9 @@ export function agentView(agent: Agent, usage: { allocated: Resources; offered: 
 
 export function getAgents(m: Master): master.Response.GetAgents {
   const books = m.books;
+  const usage = m.usageByAgent();
   return {
-    agents: [...books.agents.values()].map((agent) => agentView(agent, m.agentUsage(agent))),
+    agents: [...books.agents.values()].map((agent) => agentView(agent, usage.get(agent.id)!)),
     recovered_agents: [...books.recoveredAgents.values()].map((r) => r.info),
   };
 }
@@ -136,9 +137,10 @@ export function getRoles(m: Master): master.Response.GetRoles {
     }
   }
   const allocated = new Map<string, Resources>();
+  const usage = m.usageByAgent();
   for (const agent of books.agents.values()) {
     for (const role of agent.total.reservations().keys()) names.add(role);
-    for (const [role, resources] of m.agentUsage(agent).allocated.allocations()) {
+    for (const [role, resources] of usage.get(agent.id)!.allocated.allocations()) {
       allocated.set(role, (allocated.get(role) ?? Resources.EMPTY).plus(resources));
     }
   }
