@@ -560,6 +560,7 @@ export class Agent {
       ...(this.options.advertisedIp === undefined ? {} : { ip: this.options.advertisedIp }),
       ...(this.#checkpointedResources.length > 0 ? { checkpointed_resources: this.#checkpointedResources } : {}),
       capabilities: [{ type: 'MULTI_ROLE' }, { type: 'HIERARCHICAL_ROLE' }, { type: 'RESERVATION_REFINEMENT' }],
+      agent_version: AGENT_VERSION,
     };
     if (agentId !== undefined) {
       register.frameworks = [...this.frameworks.values()]

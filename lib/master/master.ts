@@ -262,7 +262,6 @@ export class Master {
     agentsUnreachable: this.metrics.counter('master/slave_unreachable_completed'),
     validStatusUpdates: this.metrics.counter('master/valid_status_updates'),
     invalidStatusUpdates: this.metrics.counter('master/invalid_status_updates'),
-    frameworkRegistrations: this.metrics.counter('master/messages_register_framework'),
     allocationRuns: this.metrics.counter('allocator/mesos/allocation_runs'),
     terminal: Object.fromEntries(TERMINAL_COUNTED.map((state) => [state, this.metrics.counter(`master/tasks_${state.slice('TASK_'.length).toLowerCase()}`)])) as Record<string, Counter>,
   };
@@ -629,8 +628,14 @@ export class Master {
     this.#allocator.removeFramework(framework.id);
     this.#frameworks.delete(framework.id);
     // As Mesos, the framework's tasks are shut down with it: they end as killed in its history.
+    // Mesos's removeFramework moves a live task to TASK_KILLED through updateTask, so the kill
+    // gets a status (REASON_FRAMEWORK_REMOVED), counts in `master/tasks_killed` and reaches
+    // operator subscribers as TASK_UPDATED before FRAMEWORK_REMOVED. The framework's stream is
+    // detached above, so the framework itself is not sent the update.
     for (const task of framework.tasks.values()) {
-      if (!isTerminalState(task.task.state)) task.task.state = 'TASK_KILLED';
+      if (!isTerminalState(task.task.state)) {
+        this.#transitionByMaster(framework, task, 'TASK_KILLED', 'REASON_FRAMEWORK_REMOVED', `Framework ${framework.id} removed`);
+      }
       this.#complete(framework, task.task);
     }
     framework.tasks.clear();
@@ -1890,10 +1895,14 @@ export class Master {
       now: nowSeconds(), unreachableTime,
     });
     const previous = task.task.state;
-    task.task.state = state;
-    task.task.status_update_state = state;
+    // The books keep the state the framework was told (TASK_LOST, not TASK_GONE_BY_OPERATOR, for
+    // a framework that is not partition-aware), as Mesos's updateTask does: the operator API, the
+    // `master/tasks_<state>` counters and the framework then agree.
+    const told = status.state;
+    task.task.state = told;
+    task.task.status_update_state = told;
     delete task.task.status_update_uuid;
-    task.task.statuses = [...(task.task.statuses ?? []).filter((s) => s.state !== state), status];
+    task.task.statuses = [...(task.task.statuses ?? []).filter((s) => s.state !== told), status];
     this.#taskStateChanged(task, previous, status);
     this.#sendEvent(framework, { type: 'UPDATE', update: { status } });
   }
@@ -1947,11 +1956,15 @@ export class Master {
     const framework = this.#frameworks.get(update.framework_id.value);
     if (framework === undefined) {
       // The framework was removed: the agent was told to shut it down; nobody to tell.
+      this.#counters.invalidStatusUpdates.inc();
       return;
     }
     const task = framework.tasks.get(status.task_id.value);
-    this.#counters.validStatusUpdates.inc();
-    if (task !== undefined && task.agentId === agent.id) {
+    // As Mesos's statusUpdate: an update for a task the master does not know (on this agent) is
+    // counted as invalid; it is still forwarded to the framework below, as before.
+    const known = task !== undefined && task.agentId === agent.id;
+    (known ? this.#counters.validStatusUpdates : this.#counters.invalidStatusUpdates).inc();
+    if (known) {
       const latest = update.latest_state ?? status.state;
       const previous = task.task.state;
       task.task.state = latest;

@@ -121,7 +121,8 @@ export function getState(m: Master): master.Response.GetState {
 
 /**
  * The roles Mesos knows: those with a weight, a quota, a subscribed framework or a
- * reservation on an agent. `resources` is what is allocated to the role.
+ * reservation on an agent. `resources` is what the role holds: allocated plus offered, as
+ * `/master/roles` counts it.
  */
 export function getRoles(m: Master): master.Response.GetRoles {
   const books = m.books;
@@ -140,7 +141,8 @@ export function getRoles(m: Master): master.Response.GetRoles {
   const usage = m.usageByAgent();
   for (const agent of books.agents.values()) {
     for (const role of agent.total.reservations().keys()) names.add(role);
-    for (const [role, resources] of usage.get(agent.id)!.allocated.allocations()) {
+    const { allocated: held, offered } = usage.get(agent.id)!;
+    for (const [role, resources] of held.plus(offered).allocations()) {
       allocated.set(role, (allocated.get(role) ?? Resources.EMPTY).plus(resources));
     }
   }
