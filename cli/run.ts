@@ -9,11 +9,20 @@ export async function runCli(program: Command, argv: readonly string[] = process
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code !== 'EPIPE') throw err;
   });
-  program.exitOverride();
-  program.configureOutput({
-    // Commander's own usage errors already read "error: unknown option '--x'".
-    outputError: (text, write) => write(`${program.name()}: ${text.replace(/^error: /, '')}`),
-  });
+  // Commander copies these settings to a subcommand only when it is created, and the command
+  // groups exist before runCli runs: so every command in the tree gets them here. Otherwise a
+  // usage error in `mesosctl agent list --bogus` would exit 1 through commander's own
+  // process.exit, with its "error: " prefix.
+  const configure = (command: Command): void => {
+    command.exitOverride();
+    command.configureOutput({
+      // Commander's own usage errors already read "error: unknown option '--x'"; a suggestion
+      // ("(Did you mean role?)") comes on a line of its own, and joins the one line here.
+      outputError: (text, write) => write(`${program.name()}: ${text.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' ')}\n`),
+    });
+    for (const sub of command.commands) configure(sub);
+  };
+  configure(program);
   try {
     await program.parseAsync(argv as string[]);
   } catch (err) {

@@ -178,29 +178,52 @@ export async function fetchJson(endpoint: Endpoint, options: RequestOptions): Pr
   }
 }
 
+/** An open RecordIO stream: the response's headers, where it was served, and its records. */
+export interface OpenStream {
+  /** The response headers (the scheduler API's `Mesos-Stream-Id` is here). */
+  readonly headers: IncomingMessage['headers'];
+  /** The server that answered, after redirects: the leading master, where later calls must go. */
+  readonly endpoint: Endpoint;
+  /** Each record's JSON, parsed, until the server ends the stream or `signal` aborts it. */
+  readonly records: AsyncGenerator<unknown>;
+}
+
 /**
- * A RecordIO stream (SUBSCRIBE): yields each record's JSON, parsed, until the server ends the
- * stream or `signal` aborts it.
+ * Opens a RecordIO stream (SUBSCRIBE) and resolves once its headers are in: an error status
+ * throws here, as `fetchText` does, so a caller knows the stream is open before reading it.
  */
-export async function* fetchStream(endpoint: Endpoint, options: RequestOptions & { signal?: AbortSignal }): AsyncGenerator<unknown> {
+export async function openStream(endpoint: Endpoint, options: RequestOptions & { signal?: AbortSignal }): Promise<OpenStream> {
   const { res, endpoint: at } = await follow(endpoint, { ...options, timeoutMs: options.timeoutMs ?? 30_000 });
   const status = res.statusCode ?? 0;
   if (status >= 300) {
     checkStatus(at, options, status, await readBody(res));
     throw new MesosError('BAD_REQUEST', `the ${options.what ?? 'master'} at ${endpointText(at)} answered ${status} to a stream request`);
   }
+  return { headers: res.headers, endpoint: at, records: readRecords(res, options.signal) };
+}
+
+async function* readRecords(res: IncomingMessage, signal: AbortSignal | undefined): AsyncGenerator<unknown> {
   const decoder = new RecordIODecoder();
   const onAbort = (): void => void res.destroy();
-  options.signal?.addEventListener('abort', onAbort, { once: true });
+  if (signal?.aborted) onAbort();
+  signal?.addEventListener('abort', onAbort, { once: true });
   try {
     for await (const chunk of res as AsyncIterable<Buffer>) {
       for (const record of decoder.push(chunk)) yield JSON.parse(record.toString('utf8'));
     }
   } catch (err) {
-    if (options.signal?.aborted) return;
+    if (signal?.aborted) return;
     throw err;
   } finally {
-    options.signal?.removeEventListener('abort', onAbort);
+    signal?.removeEventListener('abort', onAbort);
     res.destroy();
   }
+}
+
+/**
+ * A RecordIO stream (SUBSCRIBE): yields each record's JSON, parsed, until the server ends the
+ * stream or `signal` aborts it.
+ */
+export async function* fetchStream(endpoint: Endpoint, options: RequestOptions & { signal?: AbortSignal }): AsyncGenerator<unknown> {
+  yield* (await openStream(endpoint, options)).records;
 }

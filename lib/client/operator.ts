@@ -6,7 +6,8 @@
 import { decode, encode } from '../api/codec.ts';
 import type * as agentApi from '../types/agent.ts';
 import type * as master from '../types/master.ts';
-import { fetchJson, fetchStream, fetchText, parseEndpoint, type Endpoint } from './http.ts';
+import { MesosError } from '../common/errors.ts';
+import { endpointText, fetchJson, fetchStream, fetchText, parseEndpoint, type Endpoint } from './http.ts';
 
 export interface ClientOptions {
   /** Per-request timeout. Default 30 s. */
@@ -112,6 +113,17 @@ export class AgentClient {
     return (await fetchJson(this.endpoint, {
       path: '/files/read', query: { path, offset, ...(length === undefined ? {} : { length }) }, what: 'agent', timeoutMs: this.#timeoutMs,
     })) as { data: string; offset: number };
+  }
+
+  /**
+   * READ_FILE: up to `length` bytes of `path` from `offset` (at most 64 KiB, the agent's cap),
+   * exactly as they are in the file, and the file's size. A missing file is NOT_FOUND.
+   */
+  async readFileBytes(path: string, offset: number, length?: number): Promise<{ data: Buffer; size: number }> {
+    const response = await this.call({ type: 'READ_FILE', read_file: { path, offset, ...(length === undefined ? {} : { length }) } });
+    const read = response?.read_file;
+    if (read === undefined) throw new MesosError('INTERNAL', `the agent at ${endpointText(this.endpoint)} answered READ_FILE without read_file`);
+    return { data: Buffer.from(read.data ?? '', 'base64'), size: read.size };
   }
 
   /** `/state` (the shape of `/slave(1)/state`). */

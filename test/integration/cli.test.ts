@@ -3,72 +3,23 @@
 // be one line naming the program, never a stack trace. Also `npm start` without a native build and
 // the test runner's own command line (scripts/test.ts).
 //
-// No timings are asserted. Each child runs under a hang guard: killed after HANG_GUARD_MS, which
-// fails the test with a message rather than stalling `npm test`.
+// No timings are asserted. Each child runs under the hang guard of test/helpers/bin-process.ts,
+// which fails the test with a message rather than stalling `npm test`.
 
-import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ERRORS } from '../../lib/common/errors.ts';
 import { skipReasons, unmatchedFilters } from '../../scripts/test.ts';
-
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const HANG_GUARD_MS = 60_000;
+import { ROOT as root, assertOneLineFailure, runBin, runNode, type Bin } from '../helpers/bin-process.ts';
 
 const USAGE = ERRORS.INVALID_FLAG.exit; // 64
-const NOT_BUILT = ERRORS.NOT_IMPLEMENTED.exit; // 70
+const UNREACHABLE = ERRORS.UNREACHABLE.exit; // 69
 const NO_ADDON = ERRORS.NATIVE_LOAD_FAILED.exit; // 70
 
-type Bin = 'mesos-master' | 'mesos-agent' | 'mesosctl';
 const BINS: readonly Bin[] = ['mesos-master', 'mesos-agent', 'mesosctl'];
-
-interface Exit {
-  readonly command: string;
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function runNode(args: readonly string[], cwd = root): Promise<Exit> {
-  const command = `node ${args.join(' ')}`;
-  const env = { ...process.env };
-  delete env['MESOS_TS_DEBUG']; // it adds stack traces on purpose
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    let hung = false;
-    const guard = setTimeout(() => {
-      hung = true;
-      child.kill('SIGKILL');
-    }, HANG_GUARD_MS);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(guard);
-      if (hung) reject(new Error(`${command} did not exit within ${HANG_GUARD_MS / 1000} s and was killed`));
-      else resolve({ command, code, stdout, stderr });
-    });
-  });
-}
-
-const runBin = (bin: Bin, ...args: string[]): Promise<Exit> => runNode([join('cli', 'bin', `${bin}.js`), ...args]);
-
-/** Asserts a failure: the exit code, and exactly one line on stderr starting `<program>: `, no stack. */
-function assertOneLineFailure(exit: Exit, program: string, code: number, message: RegExp): void {
-  const label = `${exit.command}\n${exit.stderr}`;
-  assert.is(exit.code, code, `exit code of ${label}`);
-  assert.not.match(exit.stderr, /^\s+at /m, `no stack trace: ${label}`);
-  const lines = exit.stderr.trimEnd().split('\n');
-  assert.is(lines.length, 1, `one line: ${label}`);
-  assert.ok(lines[0]!.startsWith(`${program}: `), `names the program: ${label}`);
-  assert.match(lines[0]!, message, label);
-}
 
 // ---------------------------------------------------------------------------------------------
 // The bins
@@ -120,9 +71,12 @@ test('mesos-master refuses bad flag combinations and values with one line and ex
   assertOneLineFailure(misses, 'mesos-master', USAGE, /^mesos-master: Failed to load flag 'max_agent_ping_timeouts'/);
 });
 
-test('a command that is not built yet exits 70 with one line', async () => {
-  const ctl = await runBin('mesosctl', 'cluster', 'status');
-  assertOneLineFailure(ctl, 'mesosctl', NOT_BUILT, /^mesosctl: 'mesosctl cluster' is not built yet$/);
+test('mesosctl against a master that is not there exits 69 with one line naming the address and a hint', async () => {
+  // Port 1 on loopback: nothing listens there, so the connection is refused at once.
+  const ctl = await runBin('mesosctl', '--master', '127.0.0.1:1', 'cluster', 'status');
+  assertOneLineFailure(ctl, 'mesosctl', UNREACHABLE,
+    /^mesosctl: cannot reach the master at 127\.0\.0\.1:1 \(connection refused\): is it running\? Set --master or MESOS_MASTER to its host:port$/);
+  assert.is(ctl.stdout, '');
 });
 
 test('mesos-agent refuses missing and bad flags with one line and exit 64', async () => {
@@ -174,7 +128,7 @@ test('npm start without a native build exits 70 with one line, not a stack trace
   try {
     for (const entry of ['cli', 'lib', 'package.json', 'binding.gyp']) cpSync(join(root, entry), join(dir, entry), { recursive: true });
     symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');
-    const exit = await runNode(['--import', 'tsx', join('cli', 'start.ts')], dir);
+    const exit = await runNode(['--import', 'tsx', join('cli', 'start.ts')], { cwd: dir });
     assertOneLineFailure(exit, 'mesos-ts', NO_ADDON, /^mesos-ts: cannot load the native addon from .*npm run build:native/);
     assert.is(exit.stdout, '');
   } finally {

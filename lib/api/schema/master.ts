@@ -326,16 +326,18 @@ export default proto('mesos.v1.master', {
     'required quota.QuotaStatus status = 1',
   ],
   // mesos-ts extension: where a framework stands in the allocator (docs/allocator.md, explain).
-  // Shares and ranks are the DRF sorters'; `skips` counts, per reason, the agents the last
+  // Shares and ranks are the DRF sorters'; a rank is 0-based, and -1 where there is none (a
+  // framework or role the sorter does not hold: inactive, suppressed; the random sorter), so
+  // ranks are int32, not uint32. `skips` counts, per reason, the agents the last
   // allocation cycle passed over for this framework; `reason` names why it got nothing (or
   // OFFERED) and `message` says it in a sentence.
   'Response.ExplainAllocation': [
     'required FrameworkID framework_id = 1',
     'required string role = 2',
     'required double share = 3',
-    'required uint32 rank = 4',
+    'required int32 rank = 4',
     'required double role_share = 5',
-    'required uint32 role_rank = 6',
+    'required int32 role_rank = 6',
     'required double weight = 7',
     'required bool active = 8',
     'required bool suppressed = 9',
