@@ -172,7 +172,9 @@ async function runTask(framework: SchedulerClient, spec: RunSpec, ctx: RunContex
     void ctx.tearDown();
   };
   const kill = (cause: KillCause): void => {
-    if (terminal !== undefined || stopped) return;
+    // Once the run is over (the task ended or the run was given up), a signal only waits for the
+    // output to drain: nothing is left to kill, and no timer may be armed after they were cleared.
+    if (terminal !== undefined || stopped || over) return;
     if (killCause !== undefined || launchedOn === undefined) {
       killCause ??= cause;
       stop();
@@ -223,7 +225,7 @@ async function runTask(framework: SchedulerClient, spec: RunSpec, ctx: RunContex
         ctx.say(`task ${taskId} is ${status.state}${status.message ? `: ${status.message}` : ''}`);
         await framework.acknowledge(status);
         if (output === undefined && status.source !== 'SOURCE_MASTER' && launchedOn !== undefined) {
-          output = copyOutput(launchedOn, await agentOf(launchedOn, ctx.operator), framework.frameworkId, taskId, ctx.streamOutput, () => over);
+          output = copyOutput(launchedOn, ctx.operator, framework.frameworkId, taskId, ctx.streamOutput, () => over);
         }
         if (status.state === 'TASK_RUNNING' && spec.killAfterMs !== undefined && killCause === undefined) {
           timers.push(setTimeout(() => kill('kill-after'), spec.killAfterMs));
@@ -272,9 +274,11 @@ async function agentOf(offer: v1.Offer, operator: OperatorClient): Promise<Agent
  * exit code is still the task's.
  */
 async function copyOutput(
-  offer: v1.Offer, agent: AgentClient, frameworkId: string, taskId: string, copy: boolean, over: () => boolean,
+  offer: v1.Offer, operator: OperatorClient, frameworkId: string, taskId: string, copy: boolean, over: () => boolean,
 ): Promise<string | undefined> {
   try {
+    // Inside the try: an agent that cannot be found is a note, not a reason to kill the task.
+    const agent = await agentOf(offer, operator);
     let sandbox: string | undefined;
     // The agent lists the sandbox once it has taken the task; a task that ended before it had one never will.
     for (let attempt = 0; ; attempt++) {

@@ -46,8 +46,17 @@ export function stateTone(state: string | undefined): Tone | undefined {
 /** A table cell: text, with a tone when colored. */
 export type Cell = string | { readonly text: string; readonly tone?: Tone | undefined };
 
+// C0 and C1 control characters (and DEL): text from the cluster (task names, status messages)
+// must not reach the terminal as escape sequences.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+
+/** Cluster-supplied text made safe to print: control characters shown as `\xNN` escapes. */
+export function printable(text: string): string {
+  return text.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
 function cellText(cell: Cell): string {
-  return typeof cell === 'string' ? cell : cell.text;
+  return printable(typeof cell === 'string' ? cell : cell.text);
 }
 
 export class Output {
@@ -88,7 +97,8 @@ export class Output {
       this.line(this.paint(empty, 'dim'));
       return;
     }
-    const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => cellText(r[i] ?? '').length)));
+    // A loop, not Math.max(...rows): a spread of 100,000s of rows overflows the call stack.
+    const widths = headers.map((h, i) => rows.reduce((widest, r) => Math.max(widest, cellText(r[i] ?? '').length), h.length));
     const gap = 2;
     if (this.#width !== undefined) {
       const total = () => widths.reduce((a, b) => a + b, 0) + gap * (widths.length - 1);
@@ -121,7 +131,7 @@ export class Output {
   fields(entries: readonly (readonly [string, Cell])[]): void {
     const width = Math.max(0, ...entries.map(([k]) => k.length));
     for (const [key, value] of entries) {
-      const text = typeof value === 'string' ? value : this.paint(value.text, value.tone);
+      const text = typeof value === 'string' ? printable(value) : this.paint(printable(value.text), value.tone);
       this.line(`${this.paint(`${key}:`.padEnd(width + 1), 'bold')} ${text}`);
     }
   }

@@ -199,14 +199,16 @@ export async function openStream(endpoint: Endpoint, options: RequestOptions & {
     checkStatus(at, options, status, await readBody(res));
     throw new MesosError('BAD_REQUEST', `the ${options.what ?? 'master'} at ${endpointText(at)} answered ${status} to a stream request`);
   }
-  return { headers: res.headers, endpoint: at, records: readRecords(res, options.signal) };
+  // The abort listener is attached here, not when the records are first read: a caller that
+  // gives up before reading (a bad header) still ends the response by aborting.
+  const onAbort = (): void => void res.destroy();
+  if (options.signal?.aborted) onAbort();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  return { headers: res.headers, endpoint: at, records: readRecords(res, options.signal, onAbort) };
 }
 
-async function* readRecords(res: IncomingMessage, signal: AbortSignal | undefined): AsyncGenerator<unknown> {
+async function* readRecords(res: IncomingMessage, signal: AbortSignal | undefined, onAbort: () => void): AsyncGenerator<unknown> {
   const decoder = new RecordIODecoder();
-  const onAbort = (): void => void res.destroy();
-  if (signal?.aborted) onAbort();
-  signal?.addEventListener('abort', onAbort, { once: true });
   try {
     for await (const chunk of res as AsyncIterable<Buffer>) {
       for (const record of decoder.push(chunk)) yield JSON.parse(record.toString('utf8'));

@@ -1,8 +1,9 @@
 // The master's legacy (v0) endpoints, which dashboards and scripts poll (mesos-api.md section
 // 3.2): each builds the same v1 views as the operator API (views.ts) and hands them to the pure
-// v0 converters (legacy.ts). The write endpoints (`/weights` PUT, `/quota` POST and DELETE,
-// `/maintenance/schedule` POST, `/machine/down`, `/machine/up`, `/teardown`) call the same Master
-// methods as their v1 calls, so both paths check and persist alike.
+// v0 converters (legacy.ts). The write endpoints (`/weights` PUT, `/maintenance/schedule` POST,
+// `/machine/down`, `/machine/up`, `/teardown`) call the same Master methods as their v1 calls, so
+// both paths check and persist alike. Mesos's form endpoints `/reserve`, `/unreserve` and the
+// `/quota` POST and DELETE are not served: RESERVE_RESOURCES and UPDATE_QUOTA replace them.
 
 import { MesosError } from '../common/errors.ts';
 import { decodeCall, emptyReply, messageReply, parseJsonBody, valueReply, type RequestContext, type Router } from '../common/http.ts';

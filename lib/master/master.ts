@@ -50,6 +50,9 @@ export const MAX_COMPLETED_TASKS_PER_FRAMEWORK = 1000;
 /** Unreachable tasks kept per framework (Mesos's `--max_unreachable_tasks_per_framework` default). */
 export const MAX_UNREACHABLE_TASKS_PER_FRAMEWORK = 1000;
 
+/** The largest int64, as the nanoseconds of a DurationInfo (rounded down to a double). */
+const MAX_INT64_NS = 9_223_372_036_854_775_000;
+
 /** The longest delay setTimeout takes. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -338,8 +341,13 @@ export class Master {
 
   #recover(): void {
     const snapshot = this.#registry.snapshot;
-    const weights: Record<string, number> = { ...this.options.weights };
+    // The registry holds the weights: the --weights flag only seeded it at the cluster's first
+    // start (MasterServer), so a weight an operator set back to 1 stays 1 across restarts.
+    const weights: Record<string, number> = {};
     for (const [role, weight] of snapshot.weights) weights[role] = weight;
+    if (Object.keys(this.options.weights).length > 0 && !this.#registry.created) {
+      this.#log('The --weights flag is deprecated and ignored: the weights in the registry are used (change them with UPDATE_WEIGHTS)');
+    }
     for (const [role, weight] of Object.entries(weights)) this.#weights.set(role, weight);
     if (Object.keys(weights).length > 0) this.#allocator.updateWeights(weights);
     for (const [role, config] of snapshot.quotas) {
@@ -617,7 +625,8 @@ export class Master {
    */
   #removeFramework(framework: Framework, why: string): void {
     this.#rescindFrameworkOffers(framework, false);
-    for (const agentId of this.#agentsOf(framework)) {
+    const agentIds = this.#agentsOf(framework);
+    for (const agentId of agentIds) {
       this.#sendToAgent(agentId, { type: 'SHUTDOWN_FRAMEWORK', shutdown_framework: { framework_id: { value: framework.id } } });
       this.#agents.get(agentId)?.tasks.delete(framework.id);
     }
@@ -648,6 +657,11 @@ export class Master {
       this.#completedFrameworks.delete(this.#completedFrameworks.keys().next().value!);
     }
     this.#publish(() => ({ type: 'FRAMEWORK_REMOVED', framework_removed: { framework_info: framework.info } }));
+    // Its tasks left the agents' books: a drain that waited only for them is complete.
+    for (const agentId of agentIds) {
+      const agent = this.#agents.get(agentId);
+      if (agent !== undefined) this.#checkDrained(agent);
+    }
     this.#log(`Removed framework ${framework.id}: ${why}`);
   }
 
@@ -1323,6 +1337,10 @@ export class Master {
     if (maxGracePeriodMs !== undefined && !(maxGracePeriodMs >= 0)) {
       throw new MesosError('BAD_REQUEST', "Failed to validate master::Call: 'max_grace_period' must be non-negative");
     }
+    // It travels as int64 nanoseconds (DurationInfo): anything longer cannot be written.
+    if (maxGracePeriodMs !== undefined && maxGracePeriodMs * 1e6 > MAX_INT64_NS) {
+      throw new MesosError('BAD_REQUEST', "Failed to validate master::Call: 'max_grace_period' is too large");
+    }
     await this.#registry.setDeactivated(agentId, true);
     if (this.#agents.get(agentId) !== agent) return;
     const config: v1.DrainConfig = { mark_gone: markGone };
@@ -1330,20 +1348,29 @@ export class Master {
     agent.deactivated = true;
     agent.drain = { state: 'DRAINING', config };
     this.#syncActivation(agent);
+    this.#killForDrain(agent);
+    this.#log(`Draining agent ${agentId}${markGone ? ' (to be marked gone)' : ''}`);
+    this.#publishAgentUpdated(agent);
+    this.#checkDrained(agent);
+  }
+
+  /**
+   * Kills every live task of a draining agent, with REASON_AGENT_DRAINING and the drain's grace
+   * cap. Sent again when the agent reregisters, as Mesos sends DrainSlaveMessage again: kills sent
+   * while its link was down went nowhere.
+   */
+  #killForDrain(agent: Agent): void {
+    const capNs = agent.drain?.config.max_grace_period?.nanoseconds;
     for (const [frameworkId, tasks] of agent.tasks) {
       for (const task of tasks.values()) {
         if (isTerminalState(task.task.state)) continue;
         const kill: link.Event.KillTask = { framework_id: { value: frameworkId }, task_id: task.task.task_id, reason: 'REASON_AGENT_DRAINING' };
         const graceNs = task.task.kill_policy?.grace_period?.nanoseconds;
-        const capNs = config.max_grace_period?.nanoseconds;
         const grace = capNs === undefined ? graceNs : Math.min(graceNs ?? capNs, capNs);
         if (grace !== undefined) kill.kill_policy = { grace_period: { nanoseconds: grace } };
-        this.#sendToAgent(agentId, { type: 'KILL_TASK', kill_task: kill });
+        this.#sendToAgent(agent.id, { type: 'KILL_TASK', kill_task: kill });
       }
     }
-    this.#log(`Draining agent ${agentId}${markGone ? ' (to be marked gone)' : ''}`);
-    this.#publishAgentUpdated(agent);
-    this.#checkDrained(agent);
   }
 
   /** A draining agent with no task left on the books is drained (and marked gone if asked). */
@@ -1370,8 +1397,14 @@ export class Master {
     if (!snapshot.unreachable.has(agentId) && !snapshot.agents.has(agentId)) {
       throw new MesosError('BAD_REQUEST', `No agent found with specified ID ${agentId}`);
     }
-    this.#recoveredAgents.delete(agentId);
     await this.#registry.markGone(agentId, Date.now() * 1e6);
+    // Only once the registry holds it: a failed write leaves the agent as it was.
+    this.#recoveredAgents.delete(agentId);
+    for (const framework of this.#frameworks.values()) {
+      for (const [taskId, task] of framework.unreachableTasks) {
+        if (task.agent_id?.value === agentId) framework.unreachableTasks.delete(taskId);
+      }
+    }
     this.#log(`Agent ${agentId} marked gone by an operator`);
   }
 
@@ -1543,6 +1576,7 @@ export class Master {
     if (!this.#registry.snapshot.agents.has(id)) throw new MesosError('SERVICE_UNAVAILABLE', `Agent ${id} could not be readmitted; retry`);
 
     let agent = this.#agents.get(id);
+    const known = agent !== undefined;
     this.#counters.agentReregistrations.inc();
     if (agent === undefined) {
       agent = this.#createAgent(info, ip, totalResources, register);
@@ -1558,8 +1592,15 @@ export class Master {
     agent.reregisteredTime = nowSeconds();
     const { adopted, orphans } = this.#adopt(agent, register);
     // After adoption the books hold exactly what the agent reported, so a changed total can be
-    // checked against it.
-    if (!agent.total.equals(totalResources)) {
+    // checked against it. An agent this master already had keeps the master's dynamic
+    // reservations when its report differs only in those: an operator's RESERVE or UNRESERVE
+    // while the link was down never reached it, and Mesos sends such an agent the master's
+    // checkpointed resources rather than take its stale ones.
+    const masterKeepsReservations = known && !agent.total.equals(totalResources) &&
+      withoutDynamicReservations(agent.total).equals(withoutDynamicReservations(totalResources));
+    if (masterKeepsReservations) {
+      this.#log(`Agent ${id} reregistered with stale reservations; sending it the master's ${agent.total.toString()}`);
+    } else if (!agent.total.equals(totalResources)) {
       if (totalResources.contains(this.#inUse(agent).unallocate())) {
         agent.total = totalResources;
         this.#allocator.updateAgent(id, totalResources.toArray());
@@ -1568,6 +1609,13 @@ export class Master {
       }
     }
     this.#greet(agent, agentLink);
+    if (masterKeepsReservations) {
+      this.#sendToAgent(id, { type: 'CHECKPOINT_RESOURCES', checkpoint_resources: { resources: agent.total.toArray() } });
+    }
+    if (agent.drain?.state === 'DRAINING') {
+      this.#killForDrain(agent);
+      this.#checkDrained(agent);
+    }
     // Tasks of frameworks that were removed must not run on.
     for (const frameworkId of orphans) {
       this.#sendToAgent(id, { type: 'SHUTDOWN_FRAMEWORK', shutdown_framework: { framework_id: { value: frameworkId } } });
@@ -2091,4 +2139,13 @@ function validateQuotaConfig(config: QuotaConfig): string | undefined {
     }
   }
   return undefined;
+}
+
+/** The resources with every dynamic reservation taken off (static ones stay): what an agent has. */
+function withoutDynamicReservations(resources: Resources): Resources {
+  return Resources.from(resources.toArray().map((r) => {
+    const stack = (r.reservations ?? []).filter((reservation) => reservation.type !== 'DYNAMIC');
+    const { reservations: _reservations, ...rest } = r;
+    return stack.length > 0 ? { ...rest, reservations: stack } : rest;
+  }));
 }

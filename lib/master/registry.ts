@@ -261,6 +261,8 @@ export class Registry {
   #schedule: maintenance.Schedule = NO_MAINTENANCE.schedule;
   readonly #down = new Set<string>();
   readonly #snapshot: RegistrySnapshot = this.#createSnapshot();
+  /** Whether recover found no registry and started a new one (the cluster's bootstrap). */
+  #created = false;
 
   // The last queued mutation, settled or not. It never rejects: failures go to that mutation's
   // caller, and the next mutation runs against the unchanged state.
@@ -300,10 +302,19 @@ export class Registry {
           `The registry has entries (the first at key ${quoteKey(firstKey)}) but no version record at key ${quoteKey(VERSION_KEY)}`);
       }
       await store.put(VERSION_KEY, encodeJson(VERSION_KEY, REGISTRY_VERSION));
+      registry.#created = true;
     }
     registry.#checkDisjoint();
     registry.#checkMaintenance();
     return registry;
+  }
+
+  /**
+   * True when recover found no registry in the store and wrote a new one: the first start of a
+   * cluster, when Mesos seeds the registry from the deprecated `--weights` flag.
+   */
+  get created(): boolean {
+    return this.#created;
   }
 
   /** The current state, as of the mutations that have completed. The maps are live read-only views. */

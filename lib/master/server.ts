@@ -92,6 +92,9 @@ export class MasterServer {
       const store = await openStore({ kind: options.registry, path: options.workDir === undefined ? undefined : join(options.workDir, 'registry') });
       server.#store = store;
       const registry = await Registry.recover(store);
+      // As Mesos: the deprecated --weights flag seeds the registry when the cluster bootstraps;
+      // afterwards the registry's weights win and the flag is ignored (Master says so).
+      if (registry.created && Object.keys(options.weights).length > 0) await registry.updateWeights(options.weights);
       const advertisedIp = address.ip === '0.0.0.0' || address.ip === '::' ? '127.0.0.1' : address.ip;
       server.#master = Master.create({
         ...options,
