@@ -269,6 +269,7 @@ export class Master {
     terminal: Object.fromEntries(TERMINAL_COUNTED.map((state) => [state, this.metrics.counter(`master/tasks_${state.slice('TASK_'.length).toLowerCase()}`)])) as Record<string, Counter>,
   };
   readonly #allocationRun = this.metrics.timer('allocator/mesos/allocation_run');
+  readonly #stopMetrics: () => void;
 
   private constructor(options: MasterOptions, registry: Registry) {
     this.options = options;
@@ -289,7 +290,7 @@ export class Master {
       allocationIntervalMs: options.allocationIntervalMs,
       minAllocatableResources: options.minAllocatableResources,
     });
-    registerMasterMetrics(this.metrics, this);
+    this.#stopMetrics = registerMasterMetrics(this.metrics, this);
   }
 
   /** The master's books, for the operator API's read-only views. */
@@ -366,6 +367,7 @@ export class Master {
   /** Stops every timer; the HTTP server closes the streams. */
   stop(): void {
     this.#stopped = true;
+    this.#stopMetrics();
     clearInterval(this.#allocationTimer);
     clearTimeout(this.#reregisterTimer);
     for (const framework of this.#frameworks.values()) {

@@ -3,6 +3,8 @@
 // where things happen, in master.ts; the gauges here are read from the books at snapshot time,
 // so they cannot drift from what the operator API shows.
 
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+
 import type { Metrics } from '../common/metrics.ts';
 import type * as v1 from '../types/mesos.ts';
 import type { Master } from './master.ts';
@@ -21,8 +23,39 @@ function scalarTotals(resources: Iterable<v1.Resource> | undefined, into: Map<st
   }
 }
 
-export function registerMasterMetrics(metrics: Metrics, master: Master): void {
+/** The event-loop delay is reported over windows of this length (the last complete one). */
+const LOOP_WINDOW_MS = 60_000;
+const LOOP_RESOLUTION_MS = 20;
+
+/**
+ * Registers the master's gauges; returns the function that stops what they keep running (the
+ * event-loop delay monitor).
+ */
+export function registerMasterMetrics(metrics: Metrics, master: Master): () => void {
   metrics.gauge('master/uptime_secs', () => Date.now() / 1000 - master.startTime);
+
+  // Ours, not Mesos's: how late the event loop runs what is due, the figure that says whether the
+  // master keeps up (every request, event and timer waits behind the loop). Node samples it every
+  // 20 ms; the gauges give the last complete minute's percentiles (the current one's until the
+  // first minute is over), in milliseconds.
+  const loop = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
+  loop.enable();
+  // Node records each sampling interval whole (about the resolution when the loop is idle); the
+  // lag is what exceeds the resolution.
+  const lagMs = (ns: number): number => Math.max(0, ns / 1e6 - LOOP_RESOLUTION_MS);
+  const read = () => ({ p50: lagMs(loop.percentile(50)), p99: lagMs(loop.percentile(99)), max: lagMs(loop.max) });
+  let last: { p50: number; p99: number; max: number } | undefined;
+  const roll = setInterval(() => {
+    last = read();
+    loop.reset();
+  }, LOOP_WINDOW_MS);
+  roll.unref();
+  metrics.gaugeSet('master/event_loop', function* () {
+    const figures = last ?? read();
+    yield ['master/event_loop_delay_ms/p50', figures.p50];
+    yield ['master/event_loop_delay_ms/p99', figures.p99];
+    yield ['master/event_loop_delay_ms/max', figures.max];
+  });
   metrics.gauge('master/elected', () => 1);
 
   metrics.gaugeSet('master/agents', function* () {
@@ -95,4 +128,9 @@ export function registerMasterMetrics(metrics: Metrics, master: Master): void {
       yield [`allocator/mesos/resources/${kind}/offered_or_allocated`, u + o];
     }
   });
+
+  return () => {
+    clearInterval(roll);
+    loop.disable();
+  };
 }

@@ -468,6 +468,10 @@ test('/metrics/snapshot and /metrics (Prometheus) report the scenario\'s figures
 
   const running = await snapshot();
   assert.is(running['master/elected'], 1);
+  // Ours: the event loop's lag, in milliseconds, never negative.
+  for (const name of ['master/event_loop_delay_ms/p50', 'master/event_loop_delay_ms/p99', 'master/event_loop_delay_ms/max']) {
+    assert.ok(typeof running[name] === 'number' && running[name]! >= 0, `${name}: ${running[name]}`);
+  }
   assert.ok(running['master/uptime_secs']! > 0, `uptime ${running['master/uptime_secs']}`);
   assert.is(running['master/slaves_active'], 1);
   assert.is(running['master/slaves_inactive'], 0);
