@@ -56,21 +56,16 @@ function writeRecord(layout: LocalLayout, record: LocalRecord): void {
 }
 
 /**
- * Whether `pid` is alive and one of this cluster's processes. A zombie is not alive. Where there
- * is no /proc to read a command line from, the pid is taken at its word.
+ * Whether `pid` is alive and one of this cluster's processes: its command line, read from /proc,
+ * names the cluster's directory. A zombie is not alive. Without /proc nothing can be verified, so
+ * nothing is signalled (the cluster runs only on Linux anyway): a recorded pid may have been reused.
  */
 function isOurs(pid: number, layout: LocalLayout): boolean {
   let stat: string;
   try {
     stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   } catch {
-    if (process.platform === 'linux') return false;
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch {
-      return false;
-    }
+    return false;
   }
   // The state follows the command name, which is in parentheses and may hold anything.
   if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) return false;
@@ -98,7 +93,14 @@ async function stopProcess(pid: number, layout: LocalLayout): Promise<'stopped' 
     await sleep(POLL_MS);
   }
   signal('SIGKILL');
-  while (isOurs(pid, layout)) await sleep(POLL_MS);
+  // A process in uninterruptible sleep outlives even SIGKILL for a while: give up after a bound.
+  const killDeadline = Date.now() + STOP_GRACE_MS;
+  while (isOurs(pid, layout)) {
+    if (Date.now() >= killDeadline) {
+      throw new MesosError('INTERNAL', `process ${pid} of the local cluster in ${layout.dir} did not exit after SIGKILL; check it with ps`);
+    }
+    await sleep(POLL_MS);
+  }
   return 'killed';
 }
 
