@@ -1062,12 +1062,15 @@ export class Master {
   }
 
   /**
-   * Every change of a task's latest state: counted (terminal states cumulatively, as Mesos's
-   * `master/tasks_<state>` counters) and published as TASK_UPDATED.
+   * A status the master accepted for a task. A change of its latest state is counted (terminal
+   * states cumulatively, as Mesos's `master/tasks_<state>` counters) and published as
+   * TASK_UPDATED; as Mesos's, a status that leaves the state as it was (an agent's retry, a health
+   * report) is not published.
    */
   #taskStateChanged(task: Task, previous: v1.TaskState, status: v1.TaskStatus): void {
     const state = task.task.state;
-    if (state !== previous && isTerminalState(state) && !isTerminalState(previous)) this.#counters.terminal[state]?.inc();
+    if (state === previous) return;
+    if (isTerminalState(state) && !isTerminalState(previous)) this.#counters.terminal[state]?.inc();
     this.#publish(() => ({ type: 'TASK_UPDATED', task_updated: { framework_id: { value: task.frameworkId }, status, state } }));
   }
 
