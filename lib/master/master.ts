@@ -12,6 +12,7 @@
 
 import { randomUUID } from 'node:crypto';
 
+import { encode } from '../api/codec.ts';
 import { Allocator, type CoreKind, type Explanation } from '../allocator/index.ts';
 import {
   Resources, downgradeResources, isRevocable, isShared, stringifyResource, upgradeResources, validateResources,
@@ -202,7 +203,8 @@ export interface MasterBooks {
  * someone listens, so a master with no subscriber pays nothing for them.
  */
 export type OperatorEvent = master.Event;
-export type OperatorObserver = (event: OperatorEvent) => void;
+/** Gets each event with its JSON, encoded once for every subscriber. */
+export type OperatorObserver = (event: OperatorEvent, json: string) => void;
 
 /** Mesos's `MasterInfo.ip`: the IPv4 address's network-order bytes read as a host (LE) uint32. */
 function ipToUint32(ip: string): number {
@@ -326,7 +328,8 @@ export class Master {
   #publish(build: () => OperatorEvent): void {
     if (this.#observers.size === 0) return;
     const event = build();
-    for (const observer of [...this.#observers]) observer(event);
+    const json = encode('mesos.v1.master.Event', event);
+    for (const observer of [...this.#observers]) observer(event, json);
   }
 
   /**

@@ -245,7 +245,7 @@ function subscribe(m: Master, ctx: RequestContext): EventStream {
   const heartbeatSeconds = m.options.heartbeatIntervalMs / 1000;
   stream.send({ type: 'SUBSCRIBED', subscribed: { get_state: views.getState(m), heartbeat_interval_seconds: heartbeatSeconds } });
   stream.send({ type: 'HEARTBEAT' });
-  const stop = m.observe((event) => stream.send(event));
+  const stop = m.observe((_event, json) => stream.sendJson(json));
   const heartbeat = setInterval(() => stream.send({ type: 'HEARTBEAT' }), m.options.heartbeatIntervalMs);
   heartbeat.unref();
   stream.onClose(() => {
