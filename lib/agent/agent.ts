@@ -37,6 +37,7 @@ import type { ContainerRecord, Containerizer, Termination } from './containerize
 import { fetchUris } from './fetcher.ts';
 import { MasterLink } from './master-link.ts';
 import { StatusUpdateManager, type StreamState } from './status-updates.ts';
+import { isTerminalState as isTerminal } from '../api/task-states.ts';
 
 export const AGENT_VERSION = '1.11.0';
 
@@ -47,13 +48,7 @@ const MAX_COMPLETED_TASKS = 1000;
 /** Statuses kept per task for /state (the latest ones). */
 const MAX_STATUSES = 20;
 
-const TERMINAL: ReadonlySet<v1.TaskState> = new Set([
-  'TASK_FINISHED', 'TASK_FAILED', 'TASK_KILLED', 'TASK_ERROR', 'TASK_DROPPED', 'TASK_GONE', 'TASK_GONE_BY_OPERATOR', 'TASK_LOST',
-]);
-
-export function isTerminal(state: v1.TaskState): boolean {
-  return TERMINAL.has(state);
-}
+export { isTerminal };
 
 export interface AgentOptions {
   readonly master: { readonly host: string; readonly port: number };

@@ -11,17 +11,13 @@ import type * as master from '../types/master.ts';
 import type * as v1 from '../types/mesos.ts';
 import type * as quota from '../types/quota.ts';
 import { addQuantities, isoSeconds, isoTime, scalarTotals, sortKinds } from './format.ts';
+import { isTerminalState as isTerminal } from '../api/task-states.ts';
 
 export type Quantities = Record<string, number>;
 
 /** Task states after which a task holds nothing: the ones `tasks` counts leave out. */
-const TERMINAL_STATES: ReadonlySet<v1.TaskState> = new Set<v1.TaskState>([
-  'TASK_FINISHED', 'TASK_FAILED', 'TASK_KILLED', 'TASK_ERROR', 'TASK_LOST', 'TASK_DROPPED', 'TASK_GONE', 'TASK_GONE_BY_OPERATOR',
-]);
 
-export function isTerminal(state: v1.TaskState | undefined): boolean {
-  return state !== undefined && TERMINAL_STATES.has(state);
-}
+export { isTerminal };
 
 /** Per resource kind: what agents have, what tasks and executors use, what sits in offers. */
 export interface KindUsage {

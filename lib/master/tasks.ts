@@ -2,16 +2,9 @@
 // (mesos-api.md sections 1.7 and 9), so they are testable without sockets.
 
 import type * as v1 from '../types/mesos.ts';
+import { isTerminalState } from '../api/task-states.ts';
 
-const TERMINAL: ReadonlySet<v1.TaskState> = new Set<v1.TaskState>([
-  'TASK_FINISHED', 'TASK_FAILED', 'TASK_KILLED', 'TASK_ERROR', 'TASK_LOST', 'TASK_DROPPED', 'TASK_GONE',
-  'TASK_GONE_BY_OPERATOR',
-]);
-
-/** Mesos's `protobuf::isTerminalState`: the task will not run again. TASK_LOST counts. */
-export function isTerminalState(state: v1.TaskState): boolean {
-  return TERMINAL.has(state);
-}
+export { isTerminalState };
 
 /**
  * Whether a task in this state still holds its resources. The master gives a task's resources
