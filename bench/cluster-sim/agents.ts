@@ -14,7 +14,7 @@
 import type * as link from '../../lib/types/link.ts';
 import type * as v1 from '../../lib/types/mesos.ts';
 import { Histogram } from './histogram.ts';
-import { TimerWheel, processFigures, uuidBase64, type AgentHostConfig, type AgentHostReport, type Host } from './ipc.ts';
+import { TimerWheel, processFigures, scalars, uuidBase64, type AgentHostConfig, type AgentHostReport, type Host } from './ipc.ts';
 import { RecordIOConnection } from './wire.ts';
 
 const AGENT_LINK_PATH = '/api/v1/agent_link';
@@ -57,16 +57,6 @@ class SimAgent {
   constructor(index: number) {
     this.index = index;
   }
-}
-
-function scalars(resources: readonly v1.Resource[] | undefined): { cpus: number; mem: number } {
-  let cpus = 0;
-  let mem = 0;
-  for (const r of resources ?? []) {
-    if (r.name === 'cpus') cpus += r.scalar?.value ?? 0;
-    else if (r.name === 'mem') mem += r.scalar?.value ?? 0;
-  }
-  return { cpus, mem };
 }
 
 /** The run time a task asked for: its command is `sleep <seconds>`. */

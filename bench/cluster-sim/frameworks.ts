@@ -23,7 +23,7 @@
 import type * as v1 from '../../lib/types/mesos.ts';
 import type * as scheduler from '../../lib/types/scheduler.ts';
 import { Histogram } from './histogram.ts';
-import { normal, processFigures, prng, type FrameworkHostConfig, type FrameworkHostReport, type Host } from './ipc.ts';
+import { normal, processFigures, prng, scalars, type FrameworkHostConfig, type FrameworkHostReport, type Host } from './ipc.ts';
 import { CallPool, RecordIOConnection, type CallResult } from './wire.ts';
 
 const SCHEDULER_PATH = '/api/v1/scheduler';
@@ -44,16 +44,6 @@ interface ActiveTask {
   /** performance.now() when its ACCEPT was written; undefined once RUNNING was seen. */
   acceptAt: number | undefined;
   running: boolean;
-}
-
-function scalars(resources: readonly v1.Resource[] | undefined): { cpus: number; mem: number } {
-  let cpus = 0;
-  let mem = 0;
-  for (const r of resources ?? []) {
-    if (r.name === 'cpus') cpus += r.scalar?.value ?? 0;
-    else if (r.name === 'mem') mem += r.scalar?.value ?? 0;
-  }
-  return { cpus, mem };
 }
 
 /** Outstanding offers per agent, over all frameworks of this process. */

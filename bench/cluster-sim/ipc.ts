@@ -183,16 +183,18 @@ export function uuidBase64(): string {
   return b.toString('base64');
 }
 
-/** A small deterministic PRNG (mulberry32), so runs with one seed sample the same durations. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+/** Runs with one seed sample the same durations. */
+export { prng } from '../../lib/common/random.ts';
+
+/** The cpus and mem of resources, summed. */
+export function scalars(resources: readonly v1.Resource[] | undefined): { cpus: number; mem: number } {
+  let cpus = 0;
+  let mem = 0;
+  for (const r of resources ?? []) {
+    if (r.name === 'cpus') cpus += r.scalar?.value ?? 0;
+    else if (r.name === 'mem') mem += r.scalar?.value ?? 0;
+  }
+  return { cpus, mem };
 }
 
 /** A normal sample (Box-Muller) from a uniform source. */

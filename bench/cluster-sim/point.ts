@@ -110,87 +110,36 @@ class ChildHost {
 // ---------------------------------------------------------------------------------------------
 // Sums over children
 
-interface AgentTotals {
-  registered: number;
-  failed: number;
-  registrationRetries: number;
-  linksLost: number;
-  firstConnectAt: number;
-  lastRegisteredAt: number;
-  registrationMs: Histogram;
-  tasksRun: number;
-  tasksFinished: number;
-  tasksHeld: number;
-  tasksLive: number;
-  updatesSent: number;
-  updatesResent: number;
-  acks: number;
-  unacknowledged: number;
-  usedCpus: number;
-  usedMem: number;
-  overcommits: number;
-  cpuS: number;
-  rssMB: number;
-  errors: string[];
+// A sum has the fields of one child's report: numbers summed, histograms merged, errors joined;
+// the agents' first connect and last registration are the earliest and the latest.
+type Totals<R, H extends keyof R> = Omit<R, 'role' | H> & { [K in H]: Histogram };
+type AgentTotals = Totals<AgentHostReport, 'registrationMs'>;
+type FrameworkTotals = Totals<FrameworkHostReport, 'acceptToRunningMs' | 'offerLatencyMs'>;
+
+/** Adds every number field of `report` into `totals`, but those named in `skip`. */
+function addNumbers(totals: object, report: object, skip: ReadonlySet<string> = new Set()): void {
+  const into = totals as Record<string, unknown>;
+  for (const [key, value] of Object.entries(report)) {
+    if (typeof value === 'number' && typeof into[key] === 'number' && !skip.has(key)) into[key] = (into[key] as number) + value;
+  }
 }
+
+const AGENT_EXTREMES = new Set(['firstConnectAt', 'lastRegisteredAt']);
 
 function sumAgents(reports: AgentHostReport[]): AgentTotals {
   const t: AgentTotals = {
     registered: 0, failed: 0, registrationRetries: 0, linksLost: 0, firstConnectAt: Infinity, lastRegisteredAt: 0, registrationMs: new Histogram(),
-    tasksRun: 0, tasksFinished: 0, tasksHeld: 0, tasksLive: 0, updatesSent: 0, updatesResent: 0, acks: 0, unacknowledged: 0,
-    usedCpus: 0, usedMem: 0, overcommits: 0, cpuS: 0, rssMB: 0, errors: [],
+    tasksRun: 0, tasksFinished: 0, tasksKilled: 0, tasksHeld: 0, tasksLive: 0, updatesSent: 0, updatesResent: 0, acks: 0, unacknowledged: 0,
+    pings: 0, usedCpus: 0, usedMem: 0, overcommits: 0, cpuS: 0, rssMB: 0, errors: [],
   };
   for (const r of reports) {
-    t.registered += r.registered;
-    t.failed += r.failed;
-    t.registrationRetries += r.registrationRetries;
-    t.linksLost += r.linksLost;
+    addNumbers(t, r, AGENT_EXTREMES);
     if (r.firstConnectAt > 0) t.firstConnectAt = Math.min(t.firstConnectAt, r.firstConnectAt);
     t.lastRegisteredAt = Math.max(t.lastRegisteredAt, r.lastRegisteredAt);
     t.registrationMs.merge(r.registrationMs);
-    t.tasksRun += r.tasksRun;
-    t.tasksFinished += r.tasksFinished;
-    t.tasksHeld += r.tasksHeld;
-    t.tasksLive += r.tasksLive;
-    t.updatesSent += r.updatesSent;
-    t.updatesResent += r.updatesResent;
-    t.acks += r.acks;
-    t.unacknowledged += r.unacknowledged;
-    t.usedCpus += r.usedCpus;
-    t.usedMem += r.usedMem;
-    t.overcommits += r.overcommits;
-    t.cpuS += r.cpuS;
-    t.rssMB += r.rssMB;
     t.errors.push(...r.errors);
   }
   return t;
-}
-
-interface FrameworkTotals {
-  subscribed: number;
-  streamsLost: number;
-  pending: number;
-  outstandingOffers: number;
-  offerEvents: number;
-  offersReceived: number;
-  rescinds: number;
-  accepts: number;
-  declines: number;
-  tasksLaunched: number;
-  tasksLostInCalls: number;
-  tasksActive: number;
-  tasksRunning: number;
-  terminal: Record<string, number>;
-  updates: number;
-  acks: number;
-  callErrors: number;
-  callsInFlight: number;
-  acceptToRunningMs: Histogram;
-  offerLatencyMs: Histogram;
-  offerOverlaps: number;
-  cpuS: number;
-  rssMB: number;
-  errors: string[];
 }
 
 function sumFrameworks(reports: FrameworkHostReport[]): FrameworkTotals {
@@ -200,10 +149,7 @@ function sumFrameworks(reports: FrameworkHostReport[]): FrameworkTotals {
     acceptToRunningMs: new Histogram(), offerLatencyMs: new Histogram(), offerOverlaps: 0, cpuS: 0, rssMB: 0, errors: [],
   };
   for (const r of reports) {
-    for (const key of ['subscribed', 'streamsLost', 'pending', 'outstandingOffers', 'offerEvents', 'offersReceived', 'rescinds', 'accepts',
-      'declines', 'tasksLaunched', 'tasksLostInCalls', 'tasksActive', 'tasksRunning', 'updates', 'acks', 'callErrors', 'callsInFlight', 'offerOverlaps', 'cpuS', 'rssMB'] as const) {
-      t[key] += r[key];
-    }
+    addNumbers(t, r);
     for (const [state, n] of Object.entries(r.terminal)) t.terminal[state] = (t.terminal[state] ?? 0) + n;
     t.acceptToRunningMs.merge(r.acceptToRunningMs);
     t.offerLatencyMs.merge(r.offerLatencyMs);

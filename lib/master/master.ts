@@ -1212,10 +1212,6 @@ export class Master {
     return usage;
   }
 
-  #agentUsage(agent: Agent): AgentUsage {
-    return this.agentUsage(agent);
-  }
-
   /** The role weights in force: the `--weights` flag, overridden by UPDATE_WEIGHTS. */
   get weights(): ReadonlyMap<string, number> {
     return this.#weights;
@@ -1421,7 +1417,7 @@ export class Master {
    * announced again with AGENT_ADDED, which subscribers treat as an upsert.
    */
   #publishAgentUpdated(agent: Agent): void {
-    this.#publish(() => ({ type: 'AGENT_ADDED', agent_added: { agent: agentView(agent, this.#agentUsage(agent)) } }));
+    this.#publish(() => ({ type: 'AGENT_ADDED', agent_added: { agent: agentView(agent, this.agentUsage(agent)) } }));
   }
 
   // -----------------------------------------------------------------------------------------
@@ -1665,7 +1661,7 @@ export class Master {
     };
     this.#allocator.addAgent(id, total.toArray(), { activated: agent.active });
     this.#agents.set(id, agent);
-    this.#publish(() => ({ type: 'AGENT_ADDED', agent_added: { agent: agentView(agent, this.#agentUsage(agent)) } }));
+    this.#publish(() => ({ type: 'AGENT_ADDED', agent_added: { agent: agentView(agent, this.agentUsage(agent)) } }));
     return agent;
   }
 

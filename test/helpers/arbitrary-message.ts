@@ -15,6 +15,7 @@
 import fc from 'fast-check';
 import { schema } from '../../lib/api/schema/index.ts';
 import type { Field, MessageType, ScalarType } from '../../lib/api/schema/index.ts';
+import { prng } from '../../lib/common/random.ts';
 
 export type JsonMessage = Record<string, unknown>;
 
@@ -188,17 +189,6 @@ export function withDefaults(fullName: string, value: JsonMessage): JsonMessage 
   return out;
 }
 
-// A small deterministic PRNG (mulberry32), so that lenientForm is a pure function of its seed.
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const JUNK: readonly unknown[] = [null, 1, 'x', true, [], {}, [[{ a: [null] }]], { type: 'NOT_A_TYPE', value: [1, 2] }];
 

@@ -16,7 +16,7 @@
 // the pids of masters started here are ever signalled.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,6 +40,16 @@ const STOP_GRACE_MS = 10_000;
 
 /** Output kept per stream, so that a chatty master cannot grow the test's heap without bound. */
 const MAX_KEPT_OUTPUT = 256 * 1024;
+
+/** Whether process `pid` is alive (a zombie, which has ended but not been reaped, is not). */
+export function alive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return !stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+  } catch {
+    return false;
+  }
+}
 
 // ---------------------------------------------------------------------------------------------
 // Cleanup

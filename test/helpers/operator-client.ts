@@ -19,14 +19,14 @@
 // The mesosctl issue will want the same calls in lib/; this file depends only on the shared test
 // HTTP pieces (rawRequest, readRecordIO, EventQueue) so that moving it means replacing those.
 
-import { request, type ClientRequest, type IncomingHttpHeaders } from 'node:http';
+import type { ClientRequest, IncomingHttpHeaders } from 'node:http';
 
 import type * as maintenance from '../../lib/types/maintenance.ts';
 import type * as master from '../../lib/types/master.ts';
 import type * as v1 from '../../lib/types/mesos.ts';
 import type * as quota from '../../lib/types/quota.ts';
 import type { Cleanup, MasterAddress } from './master-process.ts';
-import { EventQueue, WAIT_MS, rawRequest, readRecordIO, type HttpResult } from './scheduler-client.ts';
+import { EventQueue, WAIT_MS, openStreamRequest, rawRequest, readRecordIO, scalarOf, type HttpResult } from './scheduler-client.ts';
 
 export const OPERATOR_PATH = '/api/v1';
 
@@ -82,6 +82,20 @@ export function reserved(resources: readonly v1.Resource[], role: string, princi
     ...r,
     reservations: [...(r.reservations ?? []), { type: 'DYNAMIC', role, ...(principal === undefined ? {} : { principal }) }],
   }));
+}
+
+export function isReserved(resource: v1.Resource): boolean {
+  return (resource.reservations ?? []).length > 0 || (resource.role !== undefined && resource.role !== '*');
+}
+
+/** The scalar `name` of `resources` reserved to `role` (last reservation), or unreserved with role undefined. */
+export function amount(resources: readonly v1.Resource[] | undefined, name: string, role?: string): number {
+  const matching = (resources ?? []).filter((r) => {
+    if (r.name !== name) return false;
+    if (role === undefined) return !isReserved(r);
+    return (r.reservations?.at(-1)?.role ?? r.role) === role;
+  });
+  return Math.round(scalarOf(matching, name) * 1000) / 1000;
 }
 
 export function describeMasterEvent(event: master.Event): string {
@@ -288,28 +302,8 @@ export class OperatorClient {
   async subscribe(t: Cleanup, options: { headers?: Readonly<Record<string, string>>; timeoutMs?: number } = {}): Promise<OperatorSubscription> {
     const timeoutMs = options.timeoutMs ?? WAIT_MS;
     const headers = options.headers ?? { 'Content-Type': 'application/json', Accept: 'application/json' };
-    const req = request({ host: this.master.host, port: this.master.port, method: 'POST', path: OPERATOR_PATH, headers, agent: false });
-    const subscription = await new Promise<OperatorSubscription>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        req.destroy();
-        reject(new Error(`operator SUBSCRIBE: no response headers within ${timeoutMs} ms`));
-      }, timeoutMs);
-      req.on('error', (err) => {
-        clearTimeout(timer);
-        reject(err);
-      });
-      req.on('response', (res) => {
-        clearTimeout(timer);
-        if (res.statusCode !== 200) {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => reject(new Error(`operator SUBSCRIBE answered ${res.statusCode}: ${Buffer.concat(chunks).toString('utf8').slice(0, 500)}`)));
-          return;
-        }
-        resolve(new OperatorSubscription(req, res.headers, (push, end) => readRecordIO(res, (r) => push(r as master.Event), end)));
-      });
-      req.end(JSON.stringify({ type: 'SUBSCRIBE' }));
-    });
+    const { req, res } = await openStreamRequest(this.master, OPERATOR_PATH, headers, JSON.stringify({ type: 'SUBSCRIBE' }), timeoutMs, 'operator SUBSCRIBE');
+    const subscription = new OperatorSubscription(req, res.headers, (push, end) => readRecordIO(res, (r) => push(r as master.Event), end));
     t.add('close an operator event stream', () => subscription.close());
     return subscription;
   }

@@ -477,12 +477,26 @@ export async function subscribe(
     for (const key of Object.keys(headers)) if (key.toLowerCase() === name.toLowerCase()) delete headers[key];
     if (value !== null) headers[name] = value;
   }
-  const body = JSON.stringify(call);
-  const req = request({ host: master.host, port: master.port, method: 'POST', path: SCHEDULER_PATH, headers, agent: false });
-  const client = await new Promise<SchedulerClient>((resolve, reject) => {
+  const { req, res } = await openStreamRequest(master, SCHEDULER_PATH, headers, JSON.stringify(call), timeoutMs, 'SUBSCRIBE');
+  const client = new SchedulerClient(master, req, res, options.keepRaw ?? false);
+  t.add('close a scheduler stream', () => client.close());
+  if (!options.noWait) await client.waitSubscribed(timeoutMs);
+  return client;
+}
+
+/**
+ * POSTs `body` and waits for the response headers of a stream: resolves with a 200 response
+ * (its body unread), rejects with SubscribeError carrying any other status and its body, or
+ * with a timeout error naming `what`.
+ */
+export function openStreamRequest(
+  master: MasterAddress, path: string, headers: Readonly<Record<string, string>>, body: string, timeoutMs: number, what: string,
+): Promise<{ req: ClientRequest; res: IncomingMessage }> {
+  const req = request({ host: master.host, port: master.port, method: 'POST', path, headers, agent: false });
+  return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       req.destroy();
-      reject(new Error(`SUBSCRIBE: no response headers within ${timeoutMs} ms`));
+      reject(new Error(`${what}: no response headers within ${timeoutMs} ms`));
     }, timeoutMs);
     req.on('error', (err) => {
       clearTimeout(timer);
@@ -497,13 +511,10 @@ export async function subscribe(
         res.on('error', reject);
         return;
       }
-      resolve(new SchedulerClient(master, req, res, options.keepRaw ?? false));
+      resolve({ req, res });
     });
     req.end(body);
   });
-  t.add('close a scheduler stream', () => client.close());
-  if (!options.noWait) await client.waitSubscribed(timeoutMs);
-  return client;
 }
 
 export class SchedulerClient {

@@ -14,15 +14,7 @@ import * as assert from 'uvu/assert';
 
 import { runPoint } from '../../bench/cluster-sim/point.ts';
 import { paperProfile } from '../../bench/cluster-sim/scenario.ts';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { alive } from '../helpers/master-process.ts';
 
 test('a small simulation launches tasks that all end, offers nothing twice and balances resources', async () => {
   const lines: string[] = [];

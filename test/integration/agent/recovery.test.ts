@@ -8,7 +8,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 
 import { AGENT_SPEC, restartAgent, startAgent, type AgentProcess } from '../../helpers/agent-process.ts';
-import { FAST_FLAGS, startMaster, withCleanup } from '../../helpers/master-process.ts';
+import { FAST_FLAGS, alive, startMaster, withCleanup } from '../../helpers/master-process.ts';
 import type * as v1 from '../../../lib/types/mesos.ts';
 import { frameworkInfo, rawRequest, subscribe, taskFor, type SchedulerClient } from '../../helpers/scheduler-client.ts';
 
@@ -43,15 +43,6 @@ async function updateAfterResends(
     const status = await client.nextUpdate(taskId, undefined, timeoutMs);
     if (wanted(status)) return status;
     if (status.uuid !== undefined) await client.acknowledge(status);
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 }
 

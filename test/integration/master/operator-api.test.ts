@@ -23,7 +23,7 @@ import type * as v1 from '../../../lib/types/mesos.ts';
 import type * as scheduler from '../../../lib/types/scheduler.ts';
 import { cgroupsSkipReason, startAgent } from '../../helpers/agent-process.ts';
 import { startMaster, withCleanup } from '../../helpers/master-process.ts';
-import { OperatorClient, describeMasterEvent, quantities, reserved } from '../../helpers/operator-client.ts';
+import { OperatorClient, amount, describeMasterEvent, isReserved, quantities, reserved } from '../../helpers/operator-client.ts';
 import {
   eventually, frameworkInfo, rawRequest, resourcesOf, scalarOf, subscribe, taskFor, type SchedulerClient,
 } from '../../helpers/scheduler-client.ts';
@@ -34,20 +34,6 @@ const QUIET_WINDOW_MS = 1_000;
 
 const skipRealAgent = cgroupsSkipReason();
 if (skipRealAgent) console.log(`# skip: cases with a real mesos-agent: ${skipRealAgent}`);
-
-function isReserved(resource: v1.Resource): boolean {
-  return (resource.reservations ?? []).length > 0 || (resource.role !== undefined && resource.role !== '*');
-}
-
-/** The scalar `name` of `resources` reserved to `role` (last reservation), or unreserved with role undefined. */
-function amount(resources: readonly v1.Resource[] | undefined, name: string, role?: string): number {
-  const matching = (resources ?? []).filter((r) => {
-    if (r.name !== name) return false;
-    if (role === undefined) return !isReserved(r);
-    return (r.reservations?.at(-1)?.role ?? r.role) === role;
-  });
-  return Math.round(scalarOf(matching, name) * 1000) / 1000;
-}
 
 const offersOn = (agentId: string) => (o: v1.Offer) => o.agent_id.value === agentId;
 

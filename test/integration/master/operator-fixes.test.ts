@@ -15,25 +15,11 @@ import * as assert from 'uvu/assert';
 
 import type * as v1 from '../../../lib/types/mesos.ts';
 import { FAST_FLAGS, startMaster, withCleanup } from '../../helpers/master-process.ts';
-import { OperatorClient, reserved } from '../../helpers/operator-client.ts';
+import { OperatorClient, amount, isReserved, reserved } from '../../helpers/operator-client.ts';
 import {
-  eventually, frameworkInfo, resourcesOf, scalarOf, subscribe, taskFor, type SchedulerClient,
+  eventually, frameworkInfo, resourcesOf, subscribe, taskFor, type SchedulerClient,
 } from '../../helpers/scheduler-client.ts';
 import { TestAgent } from '../../helpers/test-agent.ts';
-
-function isReserved(resource: v1.Resource): boolean {
-  return (resource.reservations ?? []).length > 0 || (resource.role !== undefined && resource.role !== '*');
-}
-
-/** The scalar `name` of `resources` reserved to `role` (last reservation), or unreserved with role undefined. */
-function amount(resources: readonly v1.Resource[] | undefined, name: string, role?: string): number {
-  const matching = (resources ?? []).filter((r) => {
-    if (r.name !== name) return false;
-    if (role === undefined) return !isReserved(r);
-    return (r.reservations?.at(-1)?.role ?? r.role) === role;
-  });
-  return Math.round(scalarOf(matching, name) * 1000) / 1000;
-}
 
 /** The weight GET_WEIGHTS lists for `role`, or undefined when it is not listed. */
 async function weightOf(op: OperatorClient, role: string): Promise<number | undefined> {

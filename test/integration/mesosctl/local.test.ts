@@ -14,7 +14,7 @@ import * as assert from 'uvu/assert';
 import { ERRORS } from '../../../lib/common/errors.ts';
 import { cgroupMounts } from '../../helpers/agent-process.ts';
 import { assertOneLineFailure, assertSuccess, runBin, runCtl, type Exit } from '../../helpers/bin-process.ts';
-import { tempDir, withCleanup, type Cleanup, type MasterAddress } from '../../helpers/master-process.ts';
+import { alive, tempDir, withCleanup, type Cleanup, type MasterAddress } from '../../helpers/master-process.ts';
 import { assertDocumented } from '../../helpers/mesosctl.ts';
 
 type Doc = Record<string, unknown>;
@@ -33,15 +33,6 @@ function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
-}
-
-function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return !stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
-  } catch {
-    return false;
-  }
 }
 
 /** Stops what a failed test left running (the recorded pids, nothing else) and the cgroups root. */
