@@ -37,6 +37,7 @@ const USAGE = `usage: npm run bench:cluster -- [options]
   --frameworks-per-process N  (default ${DEFAULTS.frameworksPerProcess})
   --profile-master         run the master under node --cpu-prof and summarize where its time went
   --master-heap MB         the master's --max-old-space-size
+  --master-node-options=S more node options for the master, space-separated (e.g. --master-node-options=--max-semi-space-size=64)
   --master-bin PATH        run this mesos-master.js (another checkout or build) instead of this one's
   --out DIR                where results go (default .mesos-ts/cluster-sim)
   --json                   print the JSON document on stdout instead of the table
@@ -83,6 +84,7 @@ function parse(argv: string[]) {
       'frameworks-per-process': { type: 'string' },
       'profile-master': { type: 'boolean', default: false },
       'master-heap': { type: 'string' },
+      'master-node-options': { type: 'string' },
       'master-bin': { type: 'string' },
       out: { type: 'string', default: '.mesos-ts/cluster-sim' },
       json: { type: 'boolean', default: false },
@@ -149,6 +151,7 @@ function parse(argv: string[]) {
     out: resolve(values.out),
     profileMaster: values['profile-master'],
     masterHeapMB: integer('master-heap', values['master-heap']),
+    masterNodeOptions: (values['master-node-options'] ?? '').split(/\s+/).filter((o) => o !== ''),
     masterBin: values['master-bin'] === undefined ? undefined : resolve(values['master-bin']),
     options: { ...values, help: undefined },
   };
@@ -175,7 +178,7 @@ async function main(): Promise<number> {
     const result: PointResult = await runPoint(scenario, {
       progress,
       ...(o.profileMaster ? { profileDir: join(dir, `master-profile-${scenario.agents}`) } : {}),
-      ...(o.masterHeapMB !== undefined ? { masterNodeOptions: [`--max-old-space-size=${o.masterHeapMB}`] } : {}),
+      masterNodeOptions: [...(o.masterHeapMB !== undefined ? [`--max-old-space-size=${o.masterHeapMB}`] : []), ...o.masterNodeOptions],
       ...(o.masterBin !== undefined ? { masterBin: o.masterBin } : {}),
     });
     report.points.push(result);

@@ -21,6 +21,8 @@ import {
 } from './protocol.ts';
 import { ReferenceAllocatorCore } from './reference/index.ts';
 
+export type { Pooled } from './protocol.ts';
+
 export type CoreKind = 'native' | 'reference';
 
 export interface AllocatorOptions {
@@ -56,6 +58,12 @@ export interface Allocation {
   role: string;
   agentId: string;
   resources: v1.Resource[];
+  /**
+   * The same resources in the allocator's own form. Giving an offer back whole (DECLINE, RESCIND)
+   * through `recoverAllocation` skips converting them again: at thousands of agents most offers
+   * come back declined.
+   */
+  readonly pooled: Pooled;
 }
 
 export type Reason = 'OFFERED' | 'INACTIVE' | 'SUPPRESSED' | 'NO_AGENTS' | 'NOT_SUBSCRIBED' | SkipName;
@@ -263,6 +271,12 @@ export class Allocator {
       this.pooled(agentId, resources, false), expiry);
   }
 
+  /** Gives back an allocation whole, as `recover` would its `resources`. */
+  recoverAllocation(frameworkId: string, agentId: string, role: string, pooled: Pooled, refuseSeconds?: number): void {
+    const expiry = refuseSeconds === undefined ? 0 : this.filterExpiry(refuseSeconds);
+    this.writer.recover(this.framework(frameworkId).index, this.agentIndex(agentId), this.role(role), pooled, expiry);
+  }
+
   /** A framework's RESERVE/UNRESERVE (or CREATE/DESTROY) on resources it was offered. */
   convert(frameworkId: string, agentId: string, role: string, from: readonly v1.Resource[], to: readonly v1.Resource[]): void {
     this.writer.convert(this.framework(frameworkId).index, this.agentIndex(agentId), this.role(role),
@@ -325,7 +339,8 @@ export class Allocator {
       reader.pos = decisions.offers[i * 4 + 3]!;
       const agentId = this.agents.names[a]!;
       const role = this.roles.names[r]!;
-      out.push({ frameworkId: this.frameworks.names[f]!, role, agentId, resources: this.resources(agentId, role, reader.pooled('offer')) });
+      const pooled = reader.pooled('offer');
+      out.push({ frameworkId: this.frameworks.names[f]!, role, agentId, resources: this.resources(agentId, role, pooled), pooled });
     }
     return out;
   }

@@ -38,7 +38,7 @@ import { encode, type MessageName } from '../api/codec.ts';
 import type { MessageTypes } from '../types/registry.ts';
 import { MesosError, httpStatus, isMesosError } from './errors.ts';
 import { APPLICATION_JSON, decodeCall, parseJsonBody, requestContentType, validateJsonpCallback } from './http-media.ts';
-import { DEFAULT_MAX_STREAM_BUFFER, RecordIOStream } from './http-stream.ts';
+import { DEFAULT_MAX_STREAM_BUFFER, RecordIOStream, holdWrites } from './http-stream.ts';
 
 export * from './http-media.ts';
 export * from './http-stream.ts';
@@ -223,30 +223,47 @@ export class RequestContext {
   readonly method: string;
   /** The percent-decoded path, without the query. */
   readonly path: string;
-  readonly query: URLSearchParams;
   readonly headers: IncomingHttpHeaders;
-  /** Aborted when the client goes away before the response is complete. */
-  readonly signal: AbortSignal;
 
   readonly #res: ServerResponse;
   readonly #host: ContextHost;
+  #query: URLSearchParams | undefined;
+  // The signal and the query are made when first asked for: most requests (scheduler calls) need
+  // neither, and an AbortController per request is a measurable cost at thousands a second.
+  #abort: AbortController | undefined;
+  #gone = false;
   #body: Promise<Buffer> | undefined;
   #bodyFailed = false;
   #stream: AnyStream | undefined;
 
-  constructor(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams, host: ContextHost) {
+  constructor(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams | undefined, host: ContextHost) {
     this.request = req;
     this.method = req.method ?? 'GET';
     this.path = path;
-    this.query = query;
+    this.#query = query;
     this.headers = req.headers;
     this.#res = res;
     this.#host = host;
-    const abort = new AbortController();
-    this.signal = abort.signal;
     res.once('close', () => {
-      if (!res.writableFinished) abort.abort();
+      if (res.writableFinished) return;
+      this.#gone = true;
+      this.#abort?.abort();
     });
+  }
+
+  /** The query string's parameters. */
+  get query(): URLSearchParams {
+    this.#query ??= new URL(this.request.url ?? '/', 'http://localhost').searchParams;
+    return this.#query;
+  }
+
+  /** Aborted when the client goes away before the response is complete. */
+  get signal(): AbortSignal {
+    if (this.#abort === undefined) {
+      this.#abort = new AbortController();
+      if (this.#gone) this.#abort.abort();
+    }
+    return this.#abort.signal;
   }
 
   /** A header's value; repeated headers are joined with ", " as HTTP allows. */
@@ -560,11 +577,18 @@ export class HttpServer {
     req.on('error', () => {});
 
     const method = req.method ?? 'GET';
-    let url: URL;
+    const target = req.url ?? '/';
+    let query: URLSearchParams | undefined;
     let path: string;
     try {
-      url = new URL(req.url ?? '/', 'http://localhost');
-      path = decodeURIComponent(url.pathname);
+      if (PLAIN_PATH.test(target)) {
+        // Nothing to decode or normalize (no '%', '.', '?' or '\\'): what URL would give.
+        path = target;
+      } else {
+        const url = new URL(target, 'http://localhost');
+        path = decodeURIComponent(url.pathname);
+        query = url.searchParams;
+      }
     } catch {
       this.#write(req, res, errorReply(new MesosError('BAD_REQUEST', 'Malformed request URL')), false);
       return;
@@ -579,11 +603,11 @@ export class HttpServer {
       return;
     }
 
-    const ctx = new RequestContext(req, res, path, url.searchParams, this.#host);
+    const ctx = new RequestContext(req, res, path, query, this.#host);
     let reply: Reply;
     let jsonp: string | undefined;
     try {
-      const callback = route.jsonp ? url.searchParams.get('jsonp') : null;
+      const callback = route.jsonp ? ctx.query.get('jsonp') : null;
       if (callback !== null) jsonp = validateJsonpCallback(callback);
       const result = await route.handler(ctx);
       if (result instanceof RecordIOStream) {
@@ -624,10 +648,14 @@ export class HttpServer {
     if (bodyFailed || this.#closing !== undefined || !canReuseAfter(req, this.maxBodyBytes)) {
       headers['Connection'] = 'close';
     }
+    if (res.socket !== null) holdWrites(res.socket);
     res.writeHead(reply.status, headers);
     res.end(bytes);
   }
 }
+
+/** A request target that is a bare path with nothing for URL to decode or normalize. */
+const PLAIN_PATH = /^\/[\w/-]*$/;
 
 /**
  * Whether the connection can carry another request after replying to `req`. To reuse it, Node

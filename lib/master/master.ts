@@ -13,7 +13,7 @@
 import { randomUUID } from 'node:crypto';
 
 import { encode } from '../api/codec.ts';
-import { Allocator, type CoreKind, type Explanation } from '../allocator/index.ts';
+import { Allocator, type Allocation, type CoreKind, type Explanation, type Pooled } from '../allocator/index.ts';
 import {
   Resources, downgradeResources, isRevocable, isShared, stringifyResource, upgradeResources, validateResources,
 } from '../api/resources.ts';
@@ -176,6 +176,8 @@ export interface Offer {
   readonly agentId: string;
   readonly role: string;
   readonly resources: v1.Resource[];
+  /** `resources` in the allocator's form, to give the offer back whole cheaply. */
+  readonly pooled: Pooled;
   timer: NodeJS.Timeout | undefined;
 }
 
@@ -719,7 +721,7 @@ export class Master {
         this.#allocator.recover(allocation.frameworkId, allocation.agentId, allocation.role, allocation.resources);
         continue;
       }
-      const offer = this.#makeOffer(framework, agent, allocation.role, allocation.resources);
+      const offer = this.#makeOffer(framework, agent, allocation);
       let list = byFramework.get(framework.id);
       if (list === undefined) byFramework.set(framework.id, (list = []));
       list.push(offer);
@@ -729,7 +731,8 @@ export class Master {
     }
   }
 
-  #makeOffer(framework: Framework, agent: Agent, role: string, resources: v1.Resource[]): v1.Offer {
+  #makeOffer(framework: Framework, agent: Agent, allocation: Allocation): v1.Offer {
+    const { role, resources, pooled } = allocation;
     const id = `${this.id}-O${this.#nextOfferId++}`;
     const offer: v1.Offer = {
       id: { value: id },
@@ -754,7 +757,7 @@ export class Master {
     }
     const executorIds = [...(framework.executors.get(agent.id)?.keys() ?? [])];
     if (executorIds.length > 0) offer.executor_ids = executorIds.map((value) => ({ value }));
-    const record: Offer = { offer, frameworkId: framework.id, agentId: agent.id, role, resources, timer: undefined };
+    const record: Offer = { offer, frameworkId: framework.id, agentId: agent.id, role, resources, pooled, timer: undefined };
     if (this.options.offerTimeoutMs !== undefined) {
       record.timer = setTimeout(() => {
         record.timer = undefined;
@@ -780,7 +783,7 @@ export class Master {
   /** Withdraws an offer: RESCIND to the framework, resources back to the allocator unfiltered. */
   #rescindOffer(offer: Offer, notify = true): void {
     this.#takeOffer(offer);
-    this.#allocator.recover(offer.frameworkId, offer.agentId, offer.role, offer.resources);
+    this.#allocator.recoverAllocation(offer.frameworkId, offer.agentId, offer.role, offer.pooled);
     const framework = this.#frameworks.get(offer.frameworkId);
     if (notify && framework !== undefined) this.#sendEvent(framework, { type: 'RESCIND', rescind: { offer_id: offer.offer.id } });
   }
@@ -828,7 +831,7 @@ export class Master {
     for (const offer of offers) this.#takeOffer(offer);
     if (error !== undefined) {
       // The valid offers' resources go back (with the call's filter); every task is dropped.
-      for (const offer of offers) this.#allocator.recover(framework.id, offer.agentId, offer.role, offer.resources, refuseSeconds);
+      for (const offer of offers) this.#allocator.recoverAllocation(framework.id, offer.agentId, offer.role, offer.pooled, refuseSeconds);
       const partitionAware = hasCapability(framework.info, 'PARTITION_AWARE');
       for (const operation of operations) {
         for (const task of launchedTasks(operation)) {
@@ -847,6 +850,11 @@ export class Master {
       return;
     }
     if (offers.length === 0) return;
+    if (operations.length === 0) {
+      // A DECLINE (or an ACCEPT without operations): each offer goes back whole, with the filter.
+      for (const offer of offers) this.#allocator.recoverAllocation(framework.id, offer.agentId, offer.role, offer.pooled, refuseSeconds);
+      return;
+    }
     const agent = this.#agents.get(agentId!)!;
     let available = Resources.from(offers.flatMap((o) => o.resources));
 

@@ -108,7 +108,7 @@ export function registerMasterMetrics(metrics: Metrics, master: Master): () => v
     const used = new Map<string, number>();
     const offered = new Map<string, number>();
     const books = master.books;
-    for (const agent of books.agents.values()) scalarTotals(agent.total.toArray(), total);
+    for (const agent of books.agents.values()) scalarTotals(agent.total, total);
     for (const framework of books.frameworks.values()) {
       for (const task of framework.tasks.values()) if (task.holdsResources) scalarTotals(task.task.resources, used);
       for (const executors of framework.executors.values()) {
