@@ -179,7 +179,24 @@ export interface Offer {
   /** `resources` in the allocator's form, to give the offer back whole cheaply. */
   readonly pooled: Pooled;
   timer: NodeJS.Timeout | undefined;
+  /** Whether its OFFERS event has been written (a big cycle's events go out over several turns). */
+  sent: boolean;
 }
+
+/** An allocation cycle's OFFERS event for one framework, waiting for its turn to be written. */
+interface PendingOffers {
+  readonly framework: Framework;
+  readonly stream: SchedulerStream;
+  readonly offers: Offer[];
+}
+
+/**
+ * Offers written per event-loop turn. A cycle over tens of thousands of agents makes as many
+ * offers; encoding and writing them all at once would hold the loop (and every agent's and
+ * framework's messages) for most of a second. The offers are all made at once; their events go out
+ * this many per turn, with I/O handled in between.
+ */
+const OFFERS_PER_TURN = 1_000;
 
 export interface RecoveredAgent {
   info: v1.AgentInfo;
@@ -245,6 +262,8 @@ export class Master {
   /** Admitted agents from the registry that have not reregistered since this master started. */
   readonly #recoveredAgents = new Map<string, RecoveredAgent>();
   readonly #offers = new Map<string, Offer>();
+  readonly #offersToSend: PendingOffers[] = [];
+  #sendingOffers = false;
   /** Agents whose removal or readmission is being written to the registry. */
   readonly #removing = new Set<string>();
   readonly #reregistering = new Set<string>();
@@ -711,7 +730,7 @@ export class Master {
       this.#log(`Allocation cycle failed: ${(err as Error).stack ?? String(err)}`);
       return;
     }
-    const byFramework = new Map<string, v1.Offer[]>();
+    const byFramework = new Map<string, PendingOffers>();
     for (const allocation of allocations) {
       const framework = this.#frameworks.get(allocation.frameworkId);
       const agent = this.#agents.get(allocation.agentId);
@@ -722,16 +741,44 @@ export class Master {
         continue;
       }
       const offer = this.#makeOffer(framework, agent, allocation);
-      let list = byFramework.get(framework.id);
-      if (list === undefined) byFramework.set(framework.id, (list = []));
-      list.push(offer);
+      let pending = byFramework.get(framework.id);
+      if (pending === undefined) byFramework.set(framework.id, (pending = { framework, stream: framework.stream, offers: [] }));
+      pending.offers.push(offer);
     }
-    for (const [frameworkId, offers] of byFramework) {
-      this.#sendEvent(this.#frameworks.get(frameworkId)!, { type: 'OFFERS', offers: { offers } });
+    if (byFramework.size === 0) return;
+    this.#offersToSend.push(...byFramework.values());
+    this.#sendOffers();
+  }
+
+  /** Writes waiting OFFERS events, OFFERS_PER_TURN offers at most, and comes back next turn for the rest. */
+  #sendOffers(): void {
+    let budget = OFFERS_PER_TURN;
+    while (budget > 0 && this.#offersToSend.length > 0) {
+      const pending = this.#offersToSend[0]!;
+      const batch = pending.offers.length <= budget ? pending.offers.splice(0) : pending.offers.splice(0, budget);
+      budget -= batch.length;
+      if (pending.offers.length === 0) this.#offersToSend.shift();
+      // Offers rescinded or taken since the cycle (the framework disconnected, failed over or was
+      // removed; the agent went away) are no longer in the books and are not sent.
+      const live = batch.filter((offer) => this.#offers.get(offer.offer.id.value) === offer);
+      if (live.length === 0) continue;
+      if (pending.framework.stream !== pending.stream || pending.stream.isClosed) {
+        for (const offer of live) this.#rescindOffer(offer, false);
+        continue;
+      }
+      for (const offer of live) offer.sent = true;
+      pending.stream.send({ type: 'OFFERS', offers: { offers: live.map((offer) => offer.offer) } });
+    }
+    if (this.#offersToSend.length > 0 && !this.#sendingOffers && !this.#stopped) {
+      this.#sendingOffers = true;
+      setImmediate(() => {
+        this.#sendingOffers = false;
+        this.#sendOffers();
+      });
     }
   }
 
-  #makeOffer(framework: Framework, agent: Agent, allocation: Allocation): v1.Offer {
+  #makeOffer(framework: Framework, agent: Agent, allocation: Allocation): Offer {
     const { role, resources, pooled } = allocation;
     const id = `${this.id}-O${this.#nextOfferId++}`;
     const offer: v1.Offer = {
@@ -757,7 +804,7 @@ export class Master {
     }
     const executorIds = [...(framework.executors.get(agent.id)?.keys() ?? [])];
     if (executorIds.length > 0) offer.executor_ids = executorIds.map((value) => ({ value }));
-    const record: Offer = { offer, frameworkId: framework.id, agentId: agent.id, role, resources, pooled, timer: undefined };
+    const record: Offer = { offer, frameworkId: framework.id, agentId: agent.id, role, resources, pooled, timer: undefined, sent: false };
     if (this.options.offerTimeoutMs !== undefined) {
       record.timer = setTimeout(() => {
         record.timer = undefined;
@@ -768,7 +815,7 @@ export class Master {
     this.#offers.set(id, record);
     framework.offers.add(id);
     agent.offers.add(id);
-    return offer;
+    return record;
   }
 
   /** Forgets an offer without giving its resources back. */
@@ -785,7 +832,8 @@ export class Master {
     this.#takeOffer(offer);
     this.#allocator.recoverAllocation(offer.frameworkId, offer.agentId, offer.role, offer.pooled);
     const framework = this.#frameworks.get(offer.frameworkId);
-    if (notify && framework !== undefined) this.#sendEvent(framework, { type: 'RESCIND', rescind: { offer_id: offer.offer.id } });
+    // An offer whose OFFERS event has not gone out yet was never seen: nothing to withdraw.
+    if (notify && offer.sent && framework !== undefined) this.#sendEvent(framework, { type: 'RESCIND', rescind: { offer_id: offer.offer.id } });
   }
 
   // Sending RESCIND can close a slow framework's stream, and its disconnection rescinds its
