@@ -927,7 +927,7 @@ export class Master {
 
     // Whatever no operation used goes back with the call's filter.
     for (const [role, resources] of available.allocations()) {
-      this.#allocator.recover(framework.id, agent.id, role, resources.toArray(), refuseSeconds);
+      this.#allocator.recover(framework.id, agent.id, role, [...resources], refuseSeconds);
     }
   }
 
