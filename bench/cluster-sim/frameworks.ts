@@ -9,6 +9,8 @@
 //     offer (LAUNCH; the remainder is returned with `refuseSeconds`); offers it cannot use are
 //     DECLINEd together with the same filter;
 //   - every UPDATE with a uuid is ACKNOWLEDGEd;
+//   - with nothing waiting and no offer held for `suppressIdleMs`, SUPPRESS; REVIVE (which also
+//     clears its filters) as soon as tasks arrive again;
 //   - on `drain`: no more arrivals, waiting tasks dropped, SUPPRESS.
 // A task's duration is sampled here (normal, cut below, already scaled) and sent in its command,
 // `sleep <seconds>`, which the simulated agent obeys.
@@ -111,6 +113,10 @@ class SimFramework {
   eligibleSince: number | undefined;
   readonly tasks = new Map<string, ActiveTask>();
   nextTask = 0;
+  /** Whether it told the master SUPPRESS (and has not revived since). */
+  suppressed = false;
+  /** performance.now() since when it has had nothing waiting and no offer held, if it has. */
+  idleSince: number | undefined;
 
   constructor(index: number) {
     this.index = index;
@@ -131,6 +137,7 @@ export class FrameworkHost implements Host {
   readonly #figures = {
     subscribed: 0, streamsLost: 0, offerEvents: 0, offersReceived: 0, rescinds: 0, accepts: 0, declines: 0,
     tasksLaunched: 0, tasksRunning: 0, updates: 0, acks: 0, callErrors: 0, offerOverlaps: 0, tasksLostInCalls: 0,
+    suppresses: 0, revives: 0,
   };
   #arrivals: NodeJS.Timeout | undefined;
   #lastArrivalAt = 0;
@@ -375,10 +382,38 @@ export class FrameworkHost implements Host {
     for (const framework of this.#frameworks) {
       framework.arrivalCarry += this.#config.arrivalsPerS * dt;
       const n = Math.floor(framework.arrivalCarry);
-      if (n === 0) continue;
-      framework.arrivalCarry -= n;
-      framework.pending += n;
-      this.#checkEligible(framework);
+      if (n > 0) {
+        framework.arrivalCarry -= n;
+        framework.pending += n;
+        this.#checkEligible(framework);
+      }
+      this.#suppressOrRevive(framework, now);
+    }
+  }
+
+  /** SUPPRESS after `suppressIdleMs` with nothing to launch; REVIVE when tasks wait again. */
+  #suppressOrRevive(framework: SimFramework, now: number): void {
+    const idleMs = this.#config.suppressIdleMs;
+    if (idleMs <= 0 || !framework.subscribed || this.#draining) return;
+    if (framework.pending > 0) {
+      framework.idleSince = undefined;
+      if (framework.suppressed) {
+        framework.suppressed = false;
+        this.#figures.revives++;
+        void this.#call(framework, `{"framework_id":{"value":"${framework.id}"},"type":"REVIVE"}`);
+      }
+      return;
+    }
+    if (framework.suppressed || framework.offers.size > 0) {
+      framework.idleSince = undefined;
+      return;
+    }
+    framework.idleSince ??= now;
+    if (now - framework.idleSince >= idleMs) {
+      framework.suppressed = true;
+      framework.idleSince = undefined;
+      this.#figures.suppresses++;
+      void this.#call(framework, `{"framework_id":{"value":"${framework.id}"},"type":"SUPPRESS"}`);
     }
   }
 

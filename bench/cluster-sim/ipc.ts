@@ -39,6 +39,8 @@ export interface FrameworkHostConfig {
   /** Tasks waiting at each framework when it subscribes. */
   initialBacklog: number;
   refuseSeconds: number;
+  /** SUPPRESS after this long with nothing waiting and no offer held; 0: never (see Scenario). */
+  suppressIdleMs: number;
   callConnections: number;
   checkOffers: boolean;
   /** Each OFFERS event is answered after a random 0..offerHoldMs (0: at once). */
@@ -111,6 +113,9 @@ export interface FrameworkHostReport extends HostProcessFigures {
   tasksLaunched: number;
   /** Tasks of ACCEPTs that got no 202 (connection lost): given up by the framework. */
   tasksLostInCalls: number;
+  /** SUPPRESS and REVIVE calls made while running (suppressIdleMs). */
+  suppresses: number;
+  revives: number;
   /** Launched tasks that have not reached a terminal state. */
   tasksActive: number;
   tasksRunning: number;

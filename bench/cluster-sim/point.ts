@@ -145,7 +145,7 @@ function sumAgents(reports: AgentHostReport[]): AgentTotals {
 function sumFrameworks(reports: FrameworkHostReport[]): FrameworkTotals {
   const t: FrameworkTotals = {
     subscribed: 0, streamsLost: 0, pending: 0, outstandingOffers: 0, offerEvents: 0, offersReceived: 0, rescinds: 0, accepts: 0,
-    declines: 0, tasksLaunched: 0, tasksLostInCalls: 0, tasksActive: 0, tasksRunning: 0, terminal: {}, updates: 0, acks: 0, callErrors: 0, callsInFlight: 0,
+    declines: 0, tasksLaunched: 0, tasksLostInCalls: 0, suppresses: 0, revives: 0, tasksActive: 0, tasksRunning: 0, terminal: {}, updates: 0, acks: 0, callErrors: 0, callsInFlight: 0,
     acceptToRunningMs: new Histogram(), offerLatencyMs: new Histogram(), offerOverlaps: 0, cpuS: 0, rssMB: 0, errors: [],
   };
   for (const r of reports) {
@@ -220,6 +220,8 @@ export interface PointResult {
     offersReceived: number;
     declines: number;
     rescinds: number;
+    suppresses: number;
+    revives: number;
     updatesResent: number;
     callErrors: number;
     streamsLost: number;
@@ -397,7 +399,7 @@ export async function runPoint(s: Scenario, options: PointOptions): Promise<Poin
           mean: (s.taskDurationS.mean * 1000) / s.timeScale, stddev: (s.taskDurationS.stddev * 1000) / s.timeScale,
           min: (s.taskDurationS.minS * 1000) / s.timeScale,
         },
-        arrivalsPerS, initialBacklog: backlog, refuseSeconds: s.refuseSeconds, callConnections: s.callConnections,
+        arrivalsPerS, initialBacklog: backlog, refuseSeconds: s.refuseSeconds, suppressIdleMs: s.suppressIdleMs, callConnections: s.callConnections,
         checkOffers: s.checkOffers, offerHoldMs: s.offerHoldMs, agentCpus: d.agentCpus, agentMem: d.agentMem, seed: s.seed,
       }));
     }
@@ -556,6 +558,8 @@ export async function runPoint(s: Scenario, options: PointOptions): Promise<Poin
       offersReceived: fwFinal.offersReceived,
       declines: fwFinal.declines,
       rescinds: fwFinal.rescinds,
+      suppresses: fwFinal.suppresses,
+      revives: fwFinal.revives,
       updatesResent: agFinal.updatesResent,
       callErrors: fwFinal.callErrors,
       streamsLost: fwFinal.streamsLost,

@@ -165,7 +165,7 @@ export function toTable(report: Report): string {
       if (p.registration && p.registration.retries > 0) out.push(`  registration: ${num(p.registration.retries)} links closed before REGISTERED and were retried`);
       out.push(`  tasks: ${num(c.tasksLaunched)} launched${c.tasksLostInCalls > 0 ? ` (${num(c.tasksLostInCalls)} in ACCEPTs that got no answer)` : ''}, ${num(c.tasksRunning)} reached RUNNING, terminal ${Object.entries(c.terminal).map(([k, v]) => `${k} ${num(v)}`).join(', ') || 'none'}; ` +
         `${num(c.pendingAtEnd)} still waiting at the end of the window`);
-      out.push(`  offers: ${num(c.offersReceived)} received, ${num(c.declines)} declined, ${num(c.rescinds)} rescinded; ${num(c.updatesResent)} updates resent; ` +
+      out.push(`  offers: ${num(c.offersReceived)} received, ${num(c.declines)} declined, ${num(c.rescinds)} rescinded; ${num(c.suppresses)} SUPPRESS, ${num(c.revives)} REVIVE; ${num(c.updatesResent)} updates resent; ` +
         `errors: ${c.callErrors} calls, ${c.streamsLost} scheduler streams lost, ${c.linksLost} agent links lost`);
     }
     if (p.checks) {

@@ -30,6 +30,7 @@ const USAGE = `usage: npm run bench:cluster -- [options]
   --allocation-interval D  the master's --allocation_interval (default ${DEFAULTS.allocationInterval})
   --refuse-seconds S       filter on returned and declined offers (default ${DEFAULTS.refuseSeconds})
   --no-starting            agents skip TASK_STARTING (two updates per task instead of three)
+  --suppress-idle-ms MS    frameworks SUPPRESS after MS with nothing waiting, REVIVE when tasks arrive (default ${DEFAULTS.suppressIdleMs}; 0: never, as the paper's)
   --offer-hold-ms MS       frameworks answer offers after a random 0..MS (default ${DEFAULTS.offerHoldMs})
   --check-offers           track outstanding offers per agent and flag overlaps
   --drain S                after the run, wait up to S s for every task to end, then check the books (default ${DEFAULTS.drainS}; 0: skip)
@@ -78,6 +79,7 @@ function parse(argv: string[]) {
       'refuse-seconds': { type: 'string' },
       'no-starting': { type: 'boolean', default: false },
       'offer-hold-ms': { type: 'string' },
+      'suppress-idle-ms': { type: 'string' },
       'check-offers': { type: 'boolean', default: false },
       drain: { type: 'string' },
       'agents-per-process': { type: 'string' },
@@ -120,6 +122,7 @@ function parse(argv: string[]) {
   if (values['no-starting']) set('sendStarting', false);
   if (values.fill) set('initialFill', true);
   set('offerHoldMs', number('offer-hold-ms', values['offer-hold-ms'], false));
+  set('suppressIdleMs', number('suppress-idle-ms', values['suppress-idle-ms'], false));
   if (values['check-offers']) set('checkOffers', true);
   set('drainS', number('drain', values.drain, false));
   set('agentsPerProcess', integer('agents-per-process', values['agents-per-process']));

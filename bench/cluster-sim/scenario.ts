@@ -39,6 +39,13 @@ export interface Scenario {
   maxAgentPingTimeouts: number;
   /** Filter for what a framework returns: ACCEPT's remainder and DECLINE. */
   refuseSeconds: number;
+  /**
+   * A framework with nothing waiting and no offer held for this long SUPPRESSes, and REVIVEs
+   * when tasks arrive again, as schedulers written to Mesos's advice do (Spark, Marathon). 0: never
+   * suppress while running, as the paper's frameworks of 2011 (SUPPRESS did not exist): every
+   * idle agent is then offered, and declined, every cycle.
+   */
+  suppressIdleMs: number;
   /** Agents send TASK_STARTING before TASK_RUNNING, as Mesos's command executor does. */
   sendStarting: boolean;
   /** Agents resend an unacknowledged status update after this long (doubling, as Mesos's agent). */
@@ -83,6 +90,7 @@ export function paperProfile(overrides: Partial<Scenario> = {}): Scenario {
     agentPingTimeout: '15secs',
     maxAgentPingTimeouts: 20,
     refuseSeconds: 5,
+    suppressIdleMs: 1000,
     sendStarting: true,
     statusRetryS: 10,
     agentsPerProcess: 5000,

@@ -2137,8 +2137,17 @@ function launchedTasks(operation: v1.Offer.Operation): v1.TaskInfo[] {
  * hold such reservations, which only refinement-capable frameworks can make.
  */
 function offeredFormat(info: v1.FrameworkInfo, resources: v1.Resource[]): v1.Resource[] {
+  const multiRole = hasCapability(info, 'MULTI_ROLE');
+  if (!hasCapability(info, 'RESERVATION_REFINEMENT')) {
+    // Most offers to such frameworks are unreserved resources (the allocator's output has no
+    // legacy fields): one copy each, what the general path below gives them.
+    if (resources.every((r) => r.reservations === undefined || r.reservations.length === 0)) {
+      return resources.map(({ allocation_info, reservations: _reservations, reservation: _reservation, ...rest }) =>
+        multiRole && allocation_info !== undefined ? { ...rest, allocation_info, role: '*' } : { ...rest, role: '*' });
+    }
+  }
   let out = resources;
-  if (!hasCapability(info, 'MULTI_ROLE')) out = out.map(({ allocation_info: _allocation, ...rest }) => rest);
+  if (!multiRole) out = out.map(({ allocation_info: _allocation, ...rest }) => rest);
   if (!hasCapability(info, 'RESERVATION_REFINEMENT')) {
     const downgraded = downgradeResources(out);
     if (downgraded.ok) out = downgraded.value;
