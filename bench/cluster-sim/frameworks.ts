@@ -113,8 +113,10 @@ class SimFramework {
   eligibleSince: number | undefined;
   readonly tasks = new Map<string, ActiveTask>();
   nextTask = 0;
-  /** Whether it told the master SUPPRESS (and has not revived since). */
+  /** Whether the master has it suppressed (the last SUPPRESS or REVIVE it answered with 202). */
   suppressed = false;
+  /** A SUPPRESS or REVIVE not answered yet: one at a time, so that they cannot overtake each other. */
+  suppressCallInFlight = false;
   /** performance.now() since when it has had nothing waiting and no offer held, if it has. */
   idleSince: number | undefined;
 
@@ -394,14 +396,10 @@ export class FrameworkHost implements Host {
   /** SUPPRESS after `suppressIdleMs` with nothing to launch; REVIVE when tasks wait again. */
   #suppressOrRevive(framework: SimFramework, now: number): void {
     const idleMs = this.#config.suppressIdleMs;
-    if (idleMs <= 0 || !framework.subscribed || this.#draining) return;
+    if (idleMs <= 0 || !framework.subscribed || this.#draining || framework.suppressCallInFlight) return;
     if (framework.pending > 0) {
       framework.idleSince = undefined;
-      if (framework.suppressed) {
-        framework.suppressed = false;
-        this.#figures.revives++;
-        void this.#call(framework, `{"framework_id":{"value":"${framework.id}"},"type":"REVIVE"}`);
-      }
+      if (framework.suppressed) this.#setSuppressed(framework, false);
       return;
     }
     if (framework.suppressed || framework.offers.size > 0) {
@@ -410,11 +408,20 @@ export class FrameworkHost implements Host {
     }
     framework.idleSince ??= now;
     if (now - framework.idleSince >= idleMs) {
-      framework.suppressed = true;
       framework.idleSince = undefined;
-      this.#figures.suppresses++;
-      void this.#call(framework, `{"framework_id":{"value":"${framework.id}"},"type":"SUPPRESS"}`);
+      this.#setSuppressed(framework, true);
     }
+  }
+
+  // The flag follows the master's answer: a call that failed is tried again on a later tick.
+  #setSuppressed(framework: SimFramework, suppress: boolean): void {
+    framework.suppressCallInFlight = true;
+    if (suppress) this.#figures.suppresses++;
+    else this.#figures.revives++;
+    void this.#call(framework, `{"framework_id":{"value":"${framework.id}"},"type":"${suppress ? 'SUPPRESS' : 'REVIVE'}"}`).then((ok) => {
+      framework.suppressCallInFlight = false;
+      if (ok) framework.suppressed = suppress;
+    });
   }
 
   report(): FrameworkHostReport {

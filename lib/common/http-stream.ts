@@ -48,6 +48,13 @@ export function holdWrites(socket: Socket): void {
   }
 }
 
+/** Writes what `socket` holds now; false if it held nothing. */
+function releaseNow(socket: Socket): boolean {
+  if (!held.delete(socket)) return false;
+  socket.uncork();
+  return true;
+}
+
 /**
  * Why a stream ended:
  *   - 'server': `close()` was called (e.g. the framework failed over to a new stream);
@@ -137,7 +144,10 @@ export class RecordIOStream<K extends MessageName = MessageName> {
    */
   sendJson(json: string): boolean {
     if (this.#reason !== undefined) return false;
-    if (this.#res.writableLength > this.maxBufferedBytes) {
+    // What we hold for this turn counts in writableLength too: write it out before judging
+    // whether the client is behind.
+    if (this.#res.writableLength > this.maxBufferedBytes && !(this.#res.socket !== null && releaseNow(this.#res.socket) &&
+      this.#res.writableLength <= this.maxBufferedBytes)) {
       this.#end('overflow');
       return false;
     }

@@ -38,7 +38,7 @@ import { encode, type MessageName } from '../api/codec.ts';
 import type { MessageTypes } from '../types/registry.ts';
 import { MesosError, httpStatus, isMesosError } from './errors.ts';
 import { APPLICATION_JSON, decodeCall, parseJsonBody, requestContentType, validateJsonpCallback } from './http-media.ts';
-import { DEFAULT_MAX_STREAM_BUFFER, RecordIOStream, holdWrites } from './http-stream.ts';
+import { DEFAULT_MAX_STREAM_BUFFER, RecordIOStream } from './http-stream.ts';
 
 export * from './http-media.ts';
 export * from './http-stream.ts';
@@ -582,7 +582,7 @@ export class HttpServer {
     let path: string;
     try {
       if (PLAIN_PATH.test(target)) {
-        // Nothing to decode or normalize (no '%', '.', '?' or '\\'): what URL would give.
+        // Nothing to decode or normalize (see PLAIN_PATH): what URL would give.
         path = target;
       } else {
         const url = new URL(target, 'http://localhost');
@@ -648,14 +648,18 @@ export class HttpServer {
     if (bodyFailed || this.#closing !== undefined || !canReuseAfter(req, this.maxBodyBytes)) {
       headers['Connection'] = 'close';
     }
-    if (res.socket !== null) holdWrites(res.socket);
+    // (Not held as events are: Node's res.end() uncorks the socket fully, and a pipelined
+    // response waits for the previous one to finish, so each reply is its own write.)
     res.writeHead(reply.status, headers);
     res.end(bytes);
   }
 }
 
-/** A request target that is a bare path with nothing for URL to decode or normalize. */
-const PLAIN_PATH = /^\/[\w/-]*$/;
+/**
+ * A request target that is a bare path with nothing for URL to decode or normalize (no '%', '.',
+ * '?' or '\\', and not '//', which URL reads as a host).
+ */
+const PLAIN_PATH = /^\/(?:[\w-][\w/-]*)?$/;
 
 /**
  * Whether the connection can carry another request after replying to `req`. To reuse it, Node

@@ -93,7 +93,8 @@ export async function agentLinkHandler(
       req.destroy();
       return;
     }
-    req.socket.end();
+    // Listeners run before the stream writes its terminating chunk: end the socket after it.
+    process.nextTick(() => req.socket.end());
     setTimeout(() => req.destroy(), LINGER_MS).unref();
   });
 

@@ -400,6 +400,7 @@ export class Master {
     }
     for (const agent of this.#agents.values()) clearInterval(agent.pingTimer);
     for (const offer of this.#offers.values()) clearTimeout(offer.timer);
+    this.#offersToSend.length = 0;
   }
 
   // =========================================================================================
@@ -752,6 +753,7 @@ export class Master {
 
   /** Writes waiting OFFERS events, OFFERS_PER_TURN offers at most, and comes back next turn for the rest. */
   #sendOffers(): void {
+    if (this.#stopped) return;
     let budget = OFFERS_PER_TURN;
     while (budget > 0 && this.#offersToSend.length > 0) {
       const pending = this.#offersToSend[0]!;

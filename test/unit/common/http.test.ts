@@ -347,6 +347,22 @@ test('unknown paths get 404; aliases and the actor prefix reach the same handler
   });
 });
 
+test('request targets that URL rewrites reach the route URL names: //host/path is /path, // is 400', async () => {
+  await withApp({}, async ({ port }) => {
+    const raw = async (target: string): Promise<number> => {
+      const conn = await RawConn.open(port);
+      conn.write(`GET ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+      const head = await conn.readHead();
+      conn.destroy();
+      return head.status;
+    };
+    assert.is(await raw('//x/health'), 200);
+    assert.is(await raw('/master/./health'), 200);
+    assert.is(await raw('/health?x=1'), 200);
+    assert.is(await raw('//'), 400);
+  });
+});
+
 test('routers refuse a path declared twice', () => {
   const router = new Router({ actor: 'master' }).add({ path: '/a', methods: ['GET'], handler: () => emptyReply() });
   assert.throws(() => router.add({ path: '/master/a', methods: ['GET'], handler: () => emptyReply() }), /declared twice/);
@@ -714,6 +730,33 @@ test('a client that does not read has its stream closed once the queued bytes pa
     assert.is(server.openStreams, 0);
     conn.socket.resume();
     await guard(conn.closed, 'the client\'s connection closing');
+  });
+});
+
+test('records held for one loop turn do not count as a reading client falling behind', async () => {
+  const limit = 256 * 1024;
+  await withApp({ maxStreamBufferBytes: limit }, async ({ port, hooks }) => {
+    const conn = await RawConn.open(port);
+    const opened = once(hooks, 'stream');
+    conn.write('GET /events HTTP/1.1\r\nHost: x\r\n\r\n');
+    assert.is((await conn.readHead()).status, 200);
+    const [stream] = (await guard(opened, 'the stream opening')) as [RecordIOStream];
+    const record = JSON.stringify({ type: 'HEARTBEAT', padding: 'p'.repeat(2048) });
+    // 500 timers due together run in one loop turn, each sending one record: four times the
+    // limit written in a turn, to a client that reads everything.
+    const count = 500;
+    await new Promise<void>((resolve) => {
+      let done = 0;
+      for (let i = 0; i < count; i++) {
+        setTimeout(() => {
+          stream.sendJson(record);
+          if (++done === count) resolve();
+        }, 0);
+      }
+    });
+    assert.not.ok(stream.isClosed, `closed as ${stream.closeReason}`);
+    for (let i = 0; i < count; i++) assert.is(oneRecord((await guard(conn.readChunk(), `record ${i}`))!), record);
+    conn.destroy();
   });
 });
 
