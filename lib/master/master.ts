@@ -198,6 +198,9 @@ interface PendingOffers {
  */
 const OFFERS_PER_TURN = 1_000;
 
+/** Least time between allocation cycles triggered by events (a registration, a REVIVE). */
+const TRIGGERED_CYCLE_GAP_MS = 50;
+
 export interface RecoveredAgent {
   info: v1.AgentInfo;
 }
@@ -263,6 +266,7 @@ export class Master {
   readonly #recoveredAgents = new Map<string, RecoveredAgent>();
   readonly #offers = new Map<string, Offer>();
   readonly #offersToSend: PendingOffers[] = [];
+  #lastAllocationAt = -Infinity;
   #sendingOffers = false;
   /** Agents whose removal or readmission is being written to the registry. */
   readonly #removing = new Set<string>();
@@ -714,15 +718,21 @@ export class Master {
   #scheduleAllocation(): void {
     if (this.#allocationScheduled || this.#stopped) return;
     this.#allocationScheduled = true;
-    setImmediate(() => {
+    const run = (): void => {
       this.#allocationScheduled = false;
       this.#allocate();
-    });
+    };
+    // Cycles that events trigger are at least TRIGGERED_CYCLE_GAP_MS apart: every cycle walks
+    // every agent, and thousands of agents registering would otherwise run one per loop turn.
+    const wait = this.#lastAllocationAt + TRIGGERED_CYCLE_GAP_MS - performance.now();
+    if (wait <= 0) setImmediate(run);
+    else setTimeout(run, wait).unref();
   }
 
   /** One allocation cycle: one OFFERS event per framework, holding all of its new offers. */
   #allocate(): void {
     if (this.#stopped) return;
+    this.#lastAllocationAt = performance.now();
     let allocations;
     try {
       allocations = this.#allocationRun.time(() => this.#allocator.allocate());
