@@ -38,6 +38,8 @@ export interface MasterOptions {
   loopProbeFile: string;
   /** Another build of the master to run (its cli/bin/mesos-master.js); default this checkout's. */
   masterBin?: string;
+  /** More mesos-master flags, after the simulation's own. */
+  masterFlags?: string[];
 }
 
 /** One second of the master's event loop, from loop-probe.mjs. */
@@ -95,6 +97,7 @@ export class MasterProcess {
         `--allocation_interval=${s.allocationInterval}`,
         `--agent_ping_timeout=${s.agentPingTimeout}`,
         `--max_agent_ping_timeouts=${s.maxAgentPingTimeouts}`,
+        ...(options.masterFlags ?? []),
       ],
       stdio: ['ignore', 'pipe', 'pipe'],
       cwd: ROOT,

@@ -255,6 +255,7 @@ export interface PointOptions {
   masterNodeOptions?: string[];
   /** Run this mesos-master bin instead of this checkout's (to compare builds). */
   masterBin?: string;
+  masterFlags?: string[];
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -334,6 +335,7 @@ export async function runPoint(s: Scenario, options: PointOptions): Promise<Poin
       ...(options.profileDir !== undefined ? { profileDir: options.profileDir } : {}),
       ...(options.masterNodeOptions ? { nodeOptions: options.masterNodeOptions } : {}),
       ...(options.masterBin ? { masterBin: options.masterBin } : {}),
+      ...(options.masterFlags ? { masterFlags: options.masterFlags } : {}),
     });
     result.masterFdLimit = master.fdLimit;
     result.pids.master = master.pid;

@@ -39,6 +39,7 @@ const USAGE = `usage: npm run bench:cluster -- [options]
   --profile-master         run the master under node --cpu-prof and summarize where its time went
   --master-heap MB         the master's --max-old-space-size
   --master-node-options=S more node options for the master, space-separated (e.g. --master-node-options=--max-semi-space-size=64)
+  --master-flags=S         more mesos-master flags, space-separated (e.g. --master-flags=--allocation_max_loop_delay=0ms)
   --master-bin PATH        run this mesos-master.js (another checkout or build) instead of this one's
   --out DIR                where results go (default .mesos-ts/cluster-sim)
   --json                   print the JSON document on stdout instead of the table
@@ -87,6 +88,7 @@ function parse(argv: string[]) {
       'profile-master': { type: 'boolean', default: false },
       'master-heap': { type: 'string' },
       'master-node-options': { type: 'string' },
+      'master-flags': { type: 'string' },
       'master-bin': { type: 'string' },
       out: { type: 'string', default: '.mesos-ts/cluster-sim' },
       json: { type: 'boolean', default: false },
@@ -155,6 +157,7 @@ function parse(argv: string[]) {
     profileMaster: values['profile-master'],
     masterHeapMB: integer('master-heap', values['master-heap']),
     masterNodeOptions: (values['master-node-options'] ?? '').split(/\s+/).filter((o) => o !== ''),
+    masterFlags: (values['master-flags'] ?? '').split(/\s+/).filter((o) => o !== ''),
     masterBin: values['master-bin'] === undefined ? undefined : resolve(values['master-bin']),
     options: { ...values, help: undefined },
   };
@@ -181,6 +184,7 @@ async function main(): Promise<number> {
     const result: PointResult = await runPoint(scenario, {
       progress,
       ...(o.profileMaster ? { profileDir: join(dir, `master-profile-${scenario.agents}`) } : {}),
+      masterFlags: o.masterFlags,
       masterNodeOptions: [...(o.masterHeapMB !== undefined ? [`--max-old-space-size=${o.masterHeapMB}`] : []), ...o.masterNodeOptions],
       ...(o.masterBin !== undefined ? { masterBin: o.masterBin } : {}),
     });
