@@ -93,6 +93,18 @@ async function startApp(options: HttpServerOptions = {}): Promise<App> {
   router.add({ path: '/state', methods: ['GET'], jsonp: true, handler: () => valueReply({ hostname: 'h\u00f4st', n: 1 }) });
   router.add({ path: '/framework-id', methods: ['GET'], handler: () => messageReply('mesos.v1.FrameworkID', { value: '\u00fc' }) });
   router.add({ path: '/health', aliases: ['/healthz'], methods: ['GET', 'HEAD'], handler: () => emptyReply() });
+  router.add({
+    path: '/wait-for-client',
+    methods: ['GET'],
+    // Reads the (lazily made) signal only after the client has gone.
+    handler: async (ctx) => {
+      const closed = once(ctx.request.socket, 'close');
+      hooks.emit('waiting');
+      await closed;
+      hooks.emit('signal', ctx.signal.aborted);
+      return emptyReply();
+    },
+  });
   router.add({ path: '/redirect', methods: ['GET'], handler: () => redirectReply('leader.example', 5050, '/master/state') });
   router.add({
     path: '/boom',
@@ -772,6 +784,18 @@ test('an event stream outlives the request timeouts, which only cover receiving 
     assert.ok(stream.send({ type: 'HEARTBEAT' }));
     assert.is(oneRecord((await conn.readChunk())!), '{"type":"HEARTBEAT"}');
     conn.destroy();
+  });
+});
+
+test('a request\'s signal is aborted when its client went away, even if first read afterwards', async () => {
+  await withApp({}, async ({ port, hooks }) => {
+    const conn = await RawConn.open(port);
+    const waiting = once(hooks, 'waiting');
+    const signalled = once(hooks, 'signal');
+    conn.write('GET /wait-for-client HTTP/1.1\r\nHost: x\r\n\r\n');
+    await guard(waiting, 'the handler starting');
+    conn.destroy();
+    assert.equal(await guard(signalled, 'the handler reading its signal'), [true]);
   });
 });
 
