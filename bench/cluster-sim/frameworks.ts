@@ -370,6 +370,10 @@ export class FrameworkHost implements Host {
   go(): void {
     for (const framework of this.#frameworks) {
       framework.pending += this.#config.initialBacklog;
+      // Each framework's arrivals start at a random phase: with the same rate everywhere, a shared
+      // phase would make every framework's next task arrive on the same tick, in bursts that no
+      // real set of independent schedulers produces.
+      framework.arrivalCarry = this.#random();
       void this.#call(framework, `{"framework_id":{"value":"${framework.id}"},"type":"REVIVE"}`);
       this.#checkEligible(framework);
     }
