@@ -39,7 +39,7 @@ const USAGE = `usage: npm run bench:cluster -- [options]
   --profile-master         run the master under node --cpu-prof and summarize where its time went
   --master-heap MB         the master's --max-old-space-size
   --master-node-options=S more node options for the master, space-separated (e.g. --master-node-options=--max-semi-space-size=64)
-  --master-flags=S         more mesos-master flags, space-separated (e.g. --master-flags=--allocation_max_loop_delay=0ms)
+  --master-flags=S         more mesos-master flags, space-separated (e.g. --master-flags=--offer_timeout=30secs)
   --master-bin PATH        run this mesos-master.js (another checkout or build) instead of this one's
   --out DIR                where results go (default .mesos-ts/cluster-sim)
   --json                   print the JSON document on stdout instead of the table
