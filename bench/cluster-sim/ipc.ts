@@ -9,6 +9,7 @@ import { randomFillSync } from 'node:crypto';
 
 import type * as v1 from '../../lib/types/mesos.ts';
 import type { HistogramData } from './histogram.ts';
+import type { Scenario } from './scenario.ts';
 import type { Endpoint } from './wire.ts';
 
 export interface AgentHostConfig {
@@ -26,7 +27,10 @@ export interface AgentHostConfig {
   sendStarting: boolean;
 }
 
-export interface FrameworkHostConfig {
+/** The scenario's framework knobs, as the scenario documents them. */
+type FrameworkKnobs = Pick<Scenario, 'refuseSeconds' | 'suppressIdleMs' | 'callConnections' | 'checkOffers' | 'offerHoldMs' | 'seed'>;
+
+export interface FrameworkHostConfig extends FrameworkKnobs {
   role: 'frameworks';
   endpoint: Endpoint;
   firstIndex: number;
@@ -38,16 +42,8 @@ export interface FrameworkHostConfig {
   arrivalsPerS: number;
   /** Tasks waiting at each framework when it subscribes. */
   initialBacklog: number;
-  refuseSeconds: number;
-  /** SUPPRESS after this long with nothing waiting and no offer held; 0: never (see Scenario). */
-  suppressIdleMs: number;
-  callConnections: number;
-  checkOffers: boolean;
-  /** Each OFFERS event is answered after a random 0..offerHoldMs (0: at once). */
-  offerHoldMs: number;
   agentCpus: number;
   agentMem: number;
-  seed: number;
 }
 
 export type HostConfig = AgentHostConfig | FrameworkHostConfig;

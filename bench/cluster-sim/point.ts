@@ -401,8 +401,9 @@ export async function runPoint(s: Scenario, options: PointOptions): Promise<Poin
           mean: (s.taskDurationS.mean * 1000) / s.timeScale, stddev: (s.taskDurationS.stddev * 1000) / s.timeScale,
           min: (s.taskDurationS.minS * 1000) / s.timeScale,
         },
-        arrivalsPerS, initialBacklog: backlog, refuseSeconds: s.refuseSeconds, suppressIdleMs: s.suppressIdleMs, callConnections: s.callConnections,
-        checkOffers: s.checkOffers, offerHoldMs: s.offerHoldMs, agentCpus: d.agentCpus, agentMem: d.agentMem, seed: s.seed,
+        arrivalsPerS, initialBacklog: backlog, agentCpus: d.agentCpus, agentMem: d.agentMem,
+        refuseSeconds: s.refuseSeconds, suppressIdleMs: s.suppressIdleMs, callConnections: s.callConnections,
+        checkOffers: s.checkOffers, offerHoldMs: s.offerHoldMs, seed: s.seed,
       }));
     }
     result.pids.simulators.push(...frameworkHosts.map((h) => h.proc.pid!));

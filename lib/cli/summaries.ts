@@ -111,14 +111,20 @@ export function reservedTextByRole(resources: readonly v1.Resource[] | undefined
   return out;
 }
 
-/** Non-terminal tasks per agent id. */
-export function tasksPerAgent(tasks: readonly v1.Task[] | undefined): Map<string, number> {
+/** Non-terminal tasks counted by the id `keyOf` picks (their agent's, their framework's). */
+function liveTasksBy(tasks: readonly v1.Task[] | undefined, keyOf: (task: v1.Task) => string): Map<string, number> {
   const counts = new Map<string, number>();
   for (const task of tasks ?? []) {
     if (isTerminal(task.state)) continue;
-    counts.set(task.agent_id.value, (counts.get(task.agent_id.value) ?? 0) + 1);
+    const key = keyOf(task);
+    counts.set(key, (counts.get(key) ?? 0) + 1);
   }
   return counts;
+}
+
+/** Non-terminal tasks per agent id. */
+export function tasksPerAgent(tasks: readonly v1.Task[] | undefined): Map<string, number> {
+  return liveTasksBy(tasks, (task) => task.agent_id.value);
 }
 
 export function agentSummary(agent: master.Response.GetAgents.Agent, tasks: number): AgentSummary {
@@ -213,12 +219,7 @@ export function frameworkSummary(framework: master.Response.GetFrameworks.Framew
 
 /** Non-terminal tasks per framework id. */
 export function tasksPerFramework(tasks: readonly v1.Task[] | undefined): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const task of tasks ?? []) {
-    if (isTerminal(task.state)) continue;
-    counts.set(task.framework_id.value, (counts.get(task.framework_id.value) ?? 0) + 1);
-  }
-  return counts;
+  return liveTasksBy(tasks, (task) => task.framework_id.value);
 }
 
 /** The frameworks of a GET_STATE (and the completed ones with `all`), active first, then by name. */
