@@ -28,18 +28,31 @@ import type { MessageTypes } from '../types/registry.ts';
 // the socket corked until the loop's check phase, after every ready I/O event has been handled,
 // gathers all that a loop turn wrote to one socket into one writev; the busier the master, the
 // more each turn gathers. Records stay one per chunk: only the syscalls are shared.
+//
+// A turn is not always short: under load one poll phase can handle tens of thousands of ready
+// sockets and last seconds, and holding every event that long would add it to every round trip
+// (an UPDATE, its ACKNOWLEDGE, the agent's next update). So what is held longer than MAX_HOLD_MS
+// goes out at the next write, whatever the phase.
+const MAX_HOLD_MS = 5;
 const held = new Set<Socket>();
 let releaseScheduled = false;
+let heldSince = 0;
 
-function releaseHeld(): void {
-  releaseScheduled = false;
+function uncorkHeld(): void {
   for (const socket of held) socket.uncork();
   held.clear();
 }
 
-/** Corks `socket` until the event loop's next check phase (setImmediate); idempotent per turn. */
+function releaseHeld(): void {
+  releaseScheduled = false;
+  uncorkHeld();
+}
+
+/** Corks `socket` until the loop's next check phase (setImmediate) or, in a long turn, the first write after MAX_HOLD_MS. */
 export function holdWrites(socket: Socket): void {
+  if (held.size > 0 && performance.now() - heldSince > MAX_HOLD_MS) uncorkHeld();
   if (held.has(socket) || socket.destroyed) return;
+  if (held.size === 0) heldSince = performance.now();
   socket.cork();
   held.add(socket);
   if (!releaseScheduled) {

@@ -5,7 +5,7 @@
 
 import { EventEmitter, once } from 'node:events';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
-import { connect, type Socket } from 'node:net';
+import { connect, createServer as createNetServer, type Socket } from 'node:net';
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -26,6 +26,7 @@ import {
   type RecordIOStream,
   type StreamCloseReason,
 } from '../../../lib/common/http.ts';
+import { holdWrites } from '../../../lib/common/http-stream.ts';
 import { rejectsAsync } from '../../helpers/assert-error.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -770,6 +771,43 @@ test('records held for one loop turn do not count as a reading client falling be
     for (let i = 0; i < count; i++) assert.is(oneRecord((await guard(conn.readChunk(), `record ${i}`))!), record);
     conn.destroy();
   });
+});
+
+test('writes are held for the loop turn, but not longer than a few ms when the turn is long', async () => {
+  const server = createNetServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  const accepted: Socket[] = [];
+  const clients: Socket[] = [];
+  try {
+    for (let i = 0; i < 2; i++) {
+      const next = once(server, 'connection');
+      clients.push(connect({ port, host: '127.0.0.1' }));
+      accepted.push(((await guard(next, 'a connection')) as [Socket])[0]);
+    }
+    const [a, b] = accepted as [Socket, Socket];
+    holdWrites(a);
+    a.write('first');
+    holdWrites(b);
+    b.write('second');
+    assert.is(a.writableCorked, 1, 'held within the turn');
+    assert.is(b.writableCorked, 1);
+    // A turn that goes on: the next write lets out what has been held too long.
+    const start = performance.now();
+    while (performance.now() - start < 20) { /* busy */ }
+    holdWrites(b);
+    b.write('third');
+    assert.is(a.writableCorked, 0, 'released by a later write');
+    assert.is(a.writableLength, 0, 'and written out');
+    assert.is(b.writableCorked, 1, 'the later write is held afresh');
+    await nextTurn();
+    await nextTurn();
+    assert.is(b.writableCorked, 0, 'released at the check phase');
+    assert.is(b.writableLength, 0);
+  } finally {
+    for (const socket of [...clients, ...accepted]) socket.destroy();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
 });
 
 test('an event stream outlives the request timeouts, which only cover receiving the request', async () => {
