@@ -311,53 +311,106 @@ export class RequestContext {
   #readBody(): Promise<Buffer> {
     const req = this.request;
     const limit = this.#host.maxBodyBytes;
-    const fail = (err: MesosError): Promise<never> => {
-      this.#bodyFailed = true;
-      return Promise.reject(err);
-    };
     const declared = declaredLength(req);
-    if (declared !== undefined && declared > limit) return fail(tooLarge(limit));
-    if (req.destroyed) return fail(aborted());
+    let early: MesosError | undefined;
+    if (declared !== undefined && declared > limit) early = tooLarge(limit);
+    else if (req.destroyed) early = aborted();
+    if (early !== undefined) {
+      this.#bodyFailed = true;
+      return Promise.reject(early);
+    }
     // We got here through 'checkContinue': the client waits for this before sending the body.
     if (/^100-continue$/i.test(this.header('expect') ?? '') && !this.#res.headersSent) this.#res.writeContinue();
-
     return new Promise((resolve, reject) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      const cleanup = (): void => {
-        clearTimeout(timer);
-        req.off('data', onData);
-        req.off('end', onEnd);
-        req.off('close', onClose);
-      };
-      const stop = (err: MesosError): void => {
-        cleanup();
+      new BodyReader(req, limit, this.#host.bodyTimeoutMs, resolve, (err) => {
         this.#bodyFailed = true;
-        // Paused, Node stops reading the socket once its small buffer fills: nothing more is
-        // buffered while the error reply goes out, and the connection then closes.
-        req.pause();
         reject(err);
-      };
-      const onData = (chunk: Buffer): void => {
-        size += chunk.length;
-        if (size > limit) stop(tooLarge(limit));
-        else chunks.push(chunk);
-      };
-      const onEnd = (): void => {
-        cleanup();
-        resolve(Buffer.concat(chunks, size));
-      };
-      // 'close' before 'end': the client went away mid-body.
-      const onClose = (): void => stop(aborted());
-      const timer = setTimeout(() => {
-        stop(new MesosError('REQUEST_TIMEOUT', `Request body not received within ${this.#host.bodyTimeoutMs} ms`));
-      }, this.#host.bodyTimeoutMs);
-      timer.unref();
-      req.on('data', onData);
-      req.on('end', onEnd);
-      req.on('close', onClose);
+      });
     });
   }
+}
+
+/**
+ * Reads one request body into memory, within `limit` bytes and `timeoutMs`. Its listeners are
+ * shared functions that find the reader on the request (listeners run with the emitter as
+ * `this`), not closures made for each request: at thousands of scheduler calls a second, six
+ * closures per body were a measurable cost.
+ */
+class BodyReader {
+  readonly #req: IncomingMessage;
+  readonly #limit: number;
+  readonly #timeoutMs: number;
+  readonly #resolve: (body: Buffer) => void;
+  readonly #reject: (err: MesosError) => void;
+  readonly #timer: NodeJS.Timeout;
+  readonly #chunks: Buffer[] = [];
+  #size = 0;
+
+  constructor(req: IncomingMessage, limit: number, timeoutMs: number, resolve: (body: Buffer) => void, reject: (err: MesosError) => void) {
+    this.#req = req;
+    this.#limit = limit;
+    this.#timeoutMs = timeoutMs;
+    this.#resolve = resolve;
+    this.#reject = reject;
+    this.#timer = setTimeout(onBodyTimeout, timeoutMs, this);
+    this.#timer.unref();
+    (req as ReadingRequest)[BODY_READER] = this;
+    req.on('data', onBodyData);
+    req.on('end', onBodyEnd);
+    // 'close' before 'end': the client went away mid-body.
+    req.on('close', onBodyClose);
+  }
+
+  data(chunk: Buffer): void {
+    this.#size += chunk.length;
+    if (this.#size > this.#limit) this.fail(tooLarge(this.#limit));
+    else this.#chunks.push(chunk);
+  }
+
+  end(): void {
+    this.#cleanup();
+    this.#resolve(Buffer.concat(this.#chunks, this.#size));
+  }
+
+  timeout(): void {
+    this.fail(new MesosError('REQUEST_TIMEOUT', `Request body not received within ${this.#timeoutMs} ms`));
+  }
+
+  fail(err: MesosError): void {
+    this.#cleanup();
+    // Paused, Node stops reading the socket once its small buffer fills: nothing more is
+    // buffered while the error reply goes out, and the connection then closes.
+    this.#req.pause();
+    this.#reject(err);
+  }
+
+  #cleanup(): void {
+    clearTimeout(this.#timer);
+    const req = this.#req;
+    req.off('data', onBodyData);
+    req.off('end', onBodyEnd);
+    req.off('close', onBodyClose);
+    (req as ReadingRequest)[BODY_READER] = undefined;
+  }
+}
+
+const BODY_READER = Symbol('bodyReader');
+type ReadingRequest = IncomingMessage & { [BODY_READER]?: BodyReader | undefined };
+
+function onBodyData(this: ReadingRequest, chunk: Buffer): void {
+  this[BODY_READER]?.data(chunk);
+}
+
+function onBodyEnd(this: ReadingRequest): void {
+  this[BODY_READER]?.end();
+}
+
+function onBodyClose(this: ReadingRequest): void {
+  this[BODY_READER]?.fail(aborted());
+}
+
+function onBodyTimeout(reader: BodyReader): void {
+  reader.timeout();
 }
 
 function declaredLength(req: IncomingMessage): number | undefined {
