@@ -473,17 +473,31 @@ export class Allocator {
         const roleName = this.roles.names[pool]!;
         reservations = this.reservationStacks.get(agentId)?.get(roleName) ?? [{ type: 'DYNAMIC', role: roleName }];
       }
-      const base = (r: v1.Resource): v1.Resource => (reservations ? { ...r, reservations, allocation_info } : { ...r, allocation_info });
+      // Each resource is built once: a closure per bundle and a copy per resource showed in
+      // profiles of big cycles.
       for (const [k, v] of bundle.scalars) {
-        if (v > 0) out.push(base({ name: this.scalars.names[k]!, type: 'SCALAR', scalar: { value: fromFixedPoint(v) } }));
+        if (v > 0) {
+          const r: v1.Resource = { name: this.scalars.names[k]!, type: 'SCALAR', scalar: { value: fromFixedPoint(v) } };
+          if (reservations !== undefined) r.reservations = reservations;
+          r.allocation_info = allocation_info;
+          out.push(r);
+        }
       }
       for (const [name, intervals] of bundle.ranges) {
         if (intervals.length > 0) {
-          out.push(base({ name: this.rangeNames.names[name]!, type: 'RANGES', ranges: { range: intervals.map(([begin, end]) => ({ begin, end })) } }));
+          const r: v1.Resource = { name: this.rangeNames.names[name]!, type: 'RANGES', ranges: { range: intervals.map(([begin, end]) => ({ begin, end })) } };
+          if (reservations !== undefined) r.reservations = reservations;
+          r.allocation_info = allocation_info;
+          out.push(r);
         }
       }
       for (const [name, items] of bundle.sets) {
-        if (items.length > 0) out.push(base({ name: this.setNames.names[name]!, type: 'SET', set: { item: items.map((i) => this.setItems.names[i]!) } }));
+        if (items.length > 0) {
+          const r: v1.Resource = { name: this.setNames.names[name]!, type: 'SET', set: { item: items.map((i) => this.setItems.names[i]!) } };
+          if (reservations !== undefined) r.reservations = reservations;
+          r.allocation_info = allocation_info;
+          out.push(r);
+        }
       }
     }
     return out;

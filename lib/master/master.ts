@@ -944,13 +944,7 @@ export class Master {
   }
 
   #taskContext(framework: Framework, agent: Agent, available: Resources): TaskContext {
-    return {
-      framework: framework.info,
-      agentId: agent.id,
-      available,
-      taskIdInUse: (taskId) => framework.tasks.has(taskId),
-      executor: (executorId) => framework.executors.get(agent.id)?.get(executorId)?.info,
-    };
+    return new LaunchContext(framework, agent.id, available);
   }
 
   /** The offer's role for a framework that is not MULTI_ROLE: its resources carry no allocation_info. */
@@ -2134,6 +2128,29 @@ export class Master {
 function agentTotal(register: link.Call.Register): v1.Resource[] {
   const checkpointed = register.checkpointed_resources ?? [];
   return checkpointed.length > 0 ? checkpointed : register.agent_info.resources ?? [];
+}
+
+/** What validation asks of the master about a launch (a class: no closures made per task). */
+class LaunchContext implements TaskContext {
+  readonly framework: v1.FrameworkInfo;
+  readonly agentId: string;
+  readonly available: Resources;
+  readonly #framework: Framework;
+
+  constructor(framework: Framework, agentId: string, available: Resources) {
+    this.#framework = framework;
+    this.framework = framework.info;
+    this.agentId = agentId;
+    this.available = available;
+  }
+
+  taskIdInUse(taskId: string): boolean {
+    return this.#framework.tasks.has(taskId);
+  }
+
+  executor(executorId: string): v1.ExecutorInfo | undefined {
+    return this.#framework.executors.get(this.agentId)?.get(executorId)?.info;
+  }
 }
 
 function launchedTasks(operation: v1.Offer.Operation): v1.TaskInfo[] {
