@@ -194,9 +194,12 @@ interface PendingOffers {
  * Offers written per event-loop turn. A cycle over tens of thousands of agents makes as many
  * offers; encoding and writing them all at once would hold the loop (and every agent's and
  * framework's messages) for most of a second. The offers are all made at once; their events go out
- * this many per turn, with I/O handled in between.
+ * this many per turn, with I/O handled in between, and in turns: each framework waiting gets an
+ * OFFERS event of at most OFFERS_PER_EVENT before any gets a second, so that one framework's
+ * thousands of offers do not hold back everyone else's first.
  */
-const OFFERS_PER_TURN = 1_000;
+const OFFERS_PER_TURN = 250;
+const OFFERS_PER_EVENT = 50;
 
 /** Least time between allocation cycles triggered by events (a registration, a REVIVE). */
 const TRIGGERED_CYCLE_GAP_MS = 50;
@@ -766,10 +769,11 @@ export class Master {
     if (this.#stopped) return;
     let budget = OFFERS_PER_TURN;
     while (budget > 0 && this.#offersToSend.length > 0) {
-      const pending = this.#offersToSend[0]!;
-      const batch = pending.offers.length <= budget ? pending.offers.splice(0) : pending.offers.splice(0, budget);
+      const pending = this.#offersToSend.shift()!;
+      const batch = pending.offers.splice(0, Math.min(budget, OFFERS_PER_EVENT));
       budget -= batch.length;
-      if (pending.offers.length === 0) this.#offersToSend.shift();
+      // Round robin: a framework with more waiting goes to the back of the queue.
+      if (pending.offers.length > 0) this.#offersToSend.push(pending);
       // Offers rescinded or taken since the cycle (the framework disconnected, failed over or was
       // removed; the agent went away) are no longer in the books and are not sent.
       const live = batch.filter((offer) => this.#offers.get(offer.offer.id.value) === offer);

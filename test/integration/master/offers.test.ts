@@ -1,5 +1,5 @@
 // Offers from a real master (mesos-api.md sections 1.4, 1.5 and 1.7): their fields, one OFFERS
-// event per framework per allocation run, DECLINE filters, SUPPRESS and REVIVE (also through
+// event per framework per allocation run (several, of at most 50 offers, for more agents), DECLINE filters, SUPPRESS and REVIVE (also through
 // SUBSCRIBE's suppressed_roles), and --offer_timeout rescinding offers nobody used.
 //
 // "Not offered" can only be checked over a window. The windows here are many allocation runs
@@ -194,6 +194,22 @@ test('--offer_timeout rescinds an unused offer (RESCIND); launching on it then g
   assert.is(status.reason, 'REASON_INVALID_OFFERS');
   assert.is(status.uuid, undefined, 'a master-generated update carries no uuid');
   await agent.events.expectNone((e) => e.type === 'RUN_TASK', 300, 'RUN_TASK for a task on a rescinded offer');
+}));
+
+test('a cycle offering more than 50 agents to a framework sends them in OFFERS events of at most 50, each agent once', withCleanup(async (t) => {
+  const master = await startMaster(t);
+  const agents = await Promise.all(
+    Array.from({ length: 60 }, (_, i) => TestAgent.start(t, master, { hostname: `agent-${i}.test`, port: 6000 + i })),
+  );
+  const fw = await subscribe(t, master, frameworkInfo());
+  // The first cycle after SUBSCRIBE offers all 60 agents; its events come out 50 then 10.
+  const first = await fw.nextOffers();
+  const second = await fw.nextOffers();
+  assert.is(first.length, 50);
+  assert.is(second.length, 10);
+  const offered = new Set([...first, ...second].map((offer) => offer.agent_id.value));
+  assert.is(offered.size, 60, 'each agent offered once');
+  for (const agent of agents) assert.ok(offered.has(agent.agentId), `${agent.hostname} offered`);
 }));
 
 test.run();
