@@ -1,6 +1,7 @@
 // Offers from a real master (mesos-api.md sections 1.4, 1.5 and 1.7): their fields, one OFFERS
-// event per framework per allocation run (several, of at most 50 offers, for more agents), DECLINE filters, SUPPRESS and REVIVE (also through
-// SUBSCRIBE's suppressed_roles), and --offer_timeout rescinding offers nobody used.
+// event per framework per allocation run (several, of at most 50 offers, for more agents),
+// DECLINE filters, SUPPRESS and REVIVE (also through SUBSCRIBE's suppressed_roles), and
+// --offer_timeout rescinding offers nobody used.
 //
 // "Not offered" can only be checked over a window. The windows here are many allocation runs
 // long (--allocation_interval=50ms), and whether an offer comes back is checked with the clock
