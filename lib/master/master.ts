@@ -732,7 +732,7 @@ export class Master {
     else setTimeout(run, wait).unref();
   }
 
-  /** One allocation cycle: one OFFERS event per framework with all of its new offers (several when they are more than OFFERS_PER_TURN). */
+  /** One allocation cycle: one OFFERS event per framework with its new offers (several when they are more than OFFERS_PER_EVENT). */
   #allocate(): void {
     if (this.#stopped) return;
     this.#lastAllocationAt = performance.now();
