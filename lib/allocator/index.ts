@@ -473,30 +473,21 @@ export class Allocator {
         const roleName = this.roles.names[pool]!;
         reservations = this.reservationStacks.get(agentId)?.get(roleName) ?? [{ type: 'DYNAMIC', role: roleName }];
       }
-      // Each resource is built once: a closure per bundle and a copy per resource showed in
-      // profiles of big cycles.
+      // Each resource is built once (allocated() adds to it): a closure per bundle and a copy
+      // per resource showed in profiles of big cycles.
       for (const [k, v] of bundle.scalars) {
-        if (v > 0) {
-          const r: v1.Resource = { name: this.scalars.names[k]!, type: 'SCALAR', scalar: { value: fromFixedPoint(v) } };
-          if (reservations !== undefined) r.reservations = reservations;
-          r.allocation_info = allocation_info;
-          out.push(r);
-        }
+        if (v > 0) out.push(allocated({ name: this.scalars.names[k]!, type: 'SCALAR', scalar: { value: fromFixedPoint(v) } }, reservations, allocation_info));
       }
       for (const [name, intervals] of bundle.ranges) {
         if (intervals.length > 0) {
-          const r: v1.Resource = { name: this.rangeNames.names[name]!, type: 'RANGES', ranges: { range: intervals.map(([begin, end]) => ({ begin, end })) } };
-          if (reservations !== undefined) r.reservations = reservations;
-          r.allocation_info = allocation_info;
-          out.push(r);
+          const range = intervals.map(([begin, end]) => ({ begin, end }));
+          out.push(allocated({ name: this.rangeNames.names[name]!, type: 'RANGES', ranges: { range } }, reservations, allocation_info));
         }
       }
       for (const [name, items] of bundle.sets) {
         if (items.length > 0) {
-          const r: v1.Resource = { name: this.setNames.names[name]!, type: 'SET', set: { item: items.map((i) => this.setItems.names[i]!) } };
-          if (reservations !== undefined) r.reservations = reservations;
-          r.allocation_info = allocation_info;
-          out.push(r);
+          const item = items.map((i) => this.setItems.names[i]!);
+          out.push(allocated({ name: this.setNames.names[name]!, type: 'SET', set: { item } }, reservations, allocation_info));
         }
       }
     }
@@ -504,6 +495,17 @@ export class Allocator {
   }
 }
 
+
+/** `resource` with its reservation stack (if reserved) and allocation_info set, in place. */
+function allocated(
+  resource: v1.Resource,
+  reservations: v1.Resource.ReservationInfo[] | undefined,
+  allocation_info: v1.Resource.AllocationInfo,
+): v1.Resource {
+  if (reservations !== undefined) resource.reservations = reservations;
+  resource.allocation_info = allocation_info;
+  return resource;
+}
 
 const REASON_TEXT: Record<Reason, string> = {
   OFFERED: 'The framework was offered resources in the last allocation cycle.',

@@ -50,9 +50,10 @@ function releaseHeld(): void {
 
 /** Corks `socket` until the loop's next check phase (setImmediate) or, in a long turn, the first write after MAX_HOLD_MS. */
 export function holdWrites(socket: Socket): void {
-  if (held.size > 0 && performance.now() - heldSince > MAX_HOLD_MS) uncorkHeld();
+  const now = performance.now();
+  if (held.size > 0 && now - heldSince > MAX_HOLD_MS) uncorkHeld();
   if (held.has(socket) || socket.destroyed) return;
-  if (held.size === 0) heldSince = performance.now();
+  if (held.size === 0) heldSince = now;
   socket.cork();
   held.add(socket);
   if (!releaseScheduled) {
